@@ -1,0 +1,76 @@
+package dev.netpress.zoo;
+
+/**
+ * Options shared by the zoo's builders. Defaults follow torchvision (3 input channels,
+ * 1000 classes, full width, 4096-wide VGG classifier, 7×7 VGG pooling, 224×224 input).
+ *
+ * @param inChannels input channels (1 for Fashion-MNIST)
+ * @param numClasses classifier outputs
+ * @param width multiplier on every layer's channel count (0.25 for "vgg16_bn/4")
+ * @param classifierHidden width of VGG's two hidden classifier layers
+ * @param dropout dropout probability in the classifier
+ * @param imageSize input height and width
+ * @param vggPoolSize output size of VGG's adaptive average pool before the classifier
+ * @param smallInputStem for inputs of about 32 pixels: ResNet's stem becomes one 3×3 stride-1
+ *     conv without max-pooling and MobileNetV2's first conv gets stride 1, as in CIFAR variants
+ * @param seed seed of the weight initialisation
+ */
+public record ZooConfig(int inChannels, int numClasses, double width, int classifierHidden, double dropout,
+        int imageSize, int vggPoolSize, boolean smallInputStem, long seed) {
+
+    public ZooConfig {
+        if (inChannels < 1 || numClasses < 1 || classifierHidden < 1 || imageSize < 1 || vggPoolSize < 1) {
+            throw new IllegalArgumentException("zoo sizes must be positive");
+        }
+        if (!(width > 0) || width > 16) {
+            throw new IllegalArgumentException("width multiplier must be in (0, 16], got " + width);
+        }
+        if (dropout < 0 || dropout >= 1) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** vgg16_bn at width 1/4 for 32×32 single-channel images with 10 classes (the project's baseline). */
+    public static ZooConfig fashionMnist() {
+        return builder().optInChannels(1).optNumClasses(10).optWidth(0.25).optClassifierHidden(512)
+                .optImageSize(32).optVggPoolSize(1).optSmallInputStem(true).build();
+    }
+
+    public Builder toBuilder() {
+        return builder().optInChannels(inChannels).optNumClasses(numClasses).optWidth(width)
+                .optClassifierHidden(classifierHidden).optDropout(dropout).optImageSize(imageSize)
+                .optVggPoolSize(vggPoolSize).optSmallInputStem(smallInputStem).optSeed(seed);
+    }
+
+    /** Builder in DJL's style: every option has a default. */
+    public static final class Builder {
+        private int inChannels = 3;
+        private int numClasses = 1000;
+        private double width = 1.0;
+        private int classifierHidden = 4096;
+        private double dropout = 0.5;
+        private int imageSize = 224;
+        private int vggPoolSize = 7;
+        private boolean smallInputStem;
+        private long seed = 0;
+
+        public Builder optInChannels(int v) { inChannels = v; return this; }
+        public Builder optNumClasses(int v) { numClasses = v; return this; }
+        public Builder optWidth(double v) { width = v; return this; }
+        public Builder optClassifierHidden(int v) { classifierHidden = v; return this; }
+        public Builder optDropout(double v) { dropout = v; return this; }
+        public Builder optImageSize(int v) { imageSize = v; return this; }
+        public Builder optVggPoolSize(int v) { vggPoolSize = v; return this; }
+        public Builder optSmallInputStem(boolean v) { smallInputStem = v; return this; }
+        public Builder optSeed(long v) { seed = v; return this; }
+
+        public ZooConfig build() {
+            return new ZooConfig(inChannels, numClasses, width, classifierHidden, dropout, imageSize, vggPoolSize,
+                    smallInputStem, seed);
+        }
+    }
+}
