@@ -18,19 +18,25 @@ import java.util.SplittableRandom;
 final class Layers {
     final Graph.Builder graph = Graph.builder();
     private final SplittableRandom random;
+    private final ZooConfig.Init init;
 
-    Layers(long seed, int inChannels, int imageSize) {
-        this.random = new SplittableRandom(seed);
-        graph.input("input", Dims.of(inChannels, imageSize, imageSize));
+    Layers(ZooConfig c) {
+        this.random = new SplittableRandom(c.seed());
+        this.init = c.init();
+        graph.input("input", Dims.of(c.inChannels(), c.imageSize(), c.imageSize()));
     }
 
-    /** Conv without bias (followed by batch norm), kaiming-normal with fan-out, as torchvision. */
+    /** A conv; torchvision draws kaiming-normal (fan-out) weights and zero bias. */
     String conv(String name, String in, int inC, int outC, int k, int stride, int pad, int groups, boolean bias) {
-        int fanOut = outC * k * k / groups;
         Map<String, Tensor> p = new LinkedHashMap<>();
-        p.put("weight", normal(Dims.of(outC, inC / groups, k, k), Math.sqrt(2.0 / fanOut)));
+        Dims shape = Dims.of(outC, inC / groups, k, k);
+        double fanIn = (double) inC / groups * k * k;
+        p.put("weight", init == ZooConfig.Init.TORCHVISION
+                ? normal(shape, Math.sqrt(2.0 / (outC * k * k / groups)))
+                : uniform(shape, 1 / Math.sqrt(fanIn)));
         if (bias) {
-            p.put("bias", Tensor.zeros(Dims.of(outC)));
+            p.put("bias", init == ZooConfig.Init.TORCHVISION ? Tensor.zeros(Dims.of(outC))
+                    : uniform(Dims.of(outC), 1 / Math.sqrt(fanIn)));
         }
         graph.add(new Node(name, Op.CONV2D, List.of(in),
                 Attrs.of("stride", new int[] {stride, stride}, "padding", new int[] {pad, pad}, "groups", groups), p));
@@ -47,8 +53,11 @@ final class Layers {
         return name;
     }
 
-    /** Linear with normal(0, 0.01) weights and zero bias (VGG, MobileNetV2). */
+    /** Linear; torchvision draws normal(0, 0.01) weights and zero bias for VGG and MobileNetV2. */
     String linearSmallNormal(String name, String in, int inF, int outF) {
+        if (init == ZooConfig.Init.LAYER_DEFAULT) {
+            return linearDefault(name, in, inF, outF);
+        }
         return linear(name, in, normal(Dims.of(outF, inF), 0.01), Tensor.zeros(Dims.of(outF)));
     }
 

@@ -19,7 +19,7 @@ final class MobileNetV2 {
     }
 
     static Graph build(ZooConfig c) {
-        Layers l = new Layers(c.seed(), c.inChannels(), c.imageSize());
+        Layers l = new Layers(c);
         int channels = divisible(32 * c.width());
         int last = divisible(1280 * Math.max(1.0, c.width()));
         int layer = 0;

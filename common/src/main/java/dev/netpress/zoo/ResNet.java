@@ -17,7 +17,7 @@ final class ResNet {
     }
 
     static Graph build(int depth, ZooConfig c) {
-        Layers l = new Layers(c.seed(), c.inChannels(), c.imageSize());
+        Layers l = new Layers(c);
         int channels = Layers.scaled(64, c.width());
         String x;
         if (c.smallInputStem()) {

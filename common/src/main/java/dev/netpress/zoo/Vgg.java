@@ -22,7 +22,7 @@ final class Vgg {
     }
 
     static Graph build(int depth, boolean batchNorm, ZooConfig c) {
-        Layers l = new Layers(c.seed(), c.inChannels(), c.imageSize());
+        Layers l = new Layers(c);
         String x = "input";
         int channels = c.inChannels();
         int i = 0;
