@@ -15,4 +15,29 @@ public interface ImageDataset {
     default int numClasses() {
         return classNames().size();
     }
+
+    /** A view of the first {@code n} examples (all of them when {@code n >= size()}). */
+    default ImageDataset first(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a subset needs at least one example, got " + n);
+        }
+        ImageDataset all = this;
+        int size = Math.min(n, all.size());
+        return new ImageDataset() {
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public Example get(int index) {
+                return all.get(java.util.Objects.checkIndex(index, size));
+            }
+
+            @Override
+            public List<String> classNames() {
+                return all.classNames();
+            }
+        };
+    }
 }
