@@ -19,6 +19,8 @@ final class Layers {
     final Graph.Builder graph = Graph.builder();
     private final SplittableRandom random;
     private final ZooConfig.Init init;
+    private double spare;
+    private boolean hasSpare;
 
     Layers(ZooConfig c) {
         this.random = new SplittableRandom(c.seed());
@@ -104,11 +106,17 @@ final class Layers {
         return Tensor.ofFloats(shape, v);
     }
 
-    /** Box-Muller; SplittableRandom has no nextGaussian on Java 17. */
+    /** Box-Muller, using both values of each pair; SplittableRandom has no nextGaussian on Java 17. */
     private double gaussian() {
-        double u = 1.0 - random.nextDouble();
-        double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+        if (hasSpare) {
+            hasSpare = false;
+            return spare;
+        }
+        double r = Math.sqrt(-2 * Math.log(1.0 - random.nextDouble()));
+        double theta = 2 * Math.PI * random.nextDouble();
+        spare = r * Math.sin(theta);
+        hasSpare = true;
+        return r * Math.cos(theta);
     }
 
     static int scaled(int channels, double width) {
