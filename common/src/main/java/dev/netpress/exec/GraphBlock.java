@@ -79,7 +79,8 @@ public final class GraphBlock extends AbstractBlock {
     public static GraphBlock create(Graph graph, NDManager manager) {
         GraphBlock block = new GraphBlock(graph);
         for (Node n : graph.nodes()) {
-            n.params().forEach((role, t) -> block.byTensorName.get(n.tensorName(role)).setArray(toArray(manager, t)));
+            n.params().forEach((role, t) -> block.byTensorName.get(n.tensorName(role))
+                    .setArray(toArray(manager, role.equals("weight") ? Dequantize.weight(n) : t)));
         }
         Shape[] shapes = graph.inputs().stream().map(i -> new Shape(i.shape().withBatch(1))).toArray(Shape[]::new);
         block.initialize(manager, DataType.FLOAT32, shapes);
@@ -186,10 +187,13 @@ public final class GraphBlock extends AbstractBlock {
             if (n.params().isEmpty()) {
                 return n;
             }
+            // the block computes in float32, so an int8 weight comes back as float32 without its scale
             Map<String, Tensor> fresh = new LinkedHashMap<>();
             n.params().forEach((role, old) -> {
-                NDArray a = byTensorName.get(n.tensorName(role)).getArray();
-                fresh.put(role, Tensor.ofFloats(old.shape(), a.toFloatArray()));
+                if (!role.equals("weight_scale")) {
+                    NDArray a = byTensorName.get(n.tensorName(role)).getArray();
+                    fresh.put(role, Tensor.ofFloats(old.shape(), a.toFloatArray()));
+                }
             });
             return n.withParams(fresh);
         });

@@ -1,5 +1,6 @@
 package dev.netpress.graph;
 
+import dev.netpress.tensor.DType;
 import dev.netpress.tensor.Dims;
 import dev.netpress.tensor.Tensor;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * ops, pooling and batch norm cost memory traffic rather than arithmetic.
  */
 public enum Op {
-    CONV2D("conv2d", 1, 1, List.of(ParamSlot.weight(), ParamSlot.optionalBias())) {
+    CONV2D("conv2d", 1, 1, List.of(ParamSlot.weight(), ParamSlot.optionalBias(), ParamSlot.weightScale())) {
         @Override
         Dims infer(Node n, List<Dims> in) {
             Dims x = rank(n, in.get(0), 3);
@@ -67,7 +68,7 @@ public enum Op {
             return x;
         }
     },
-    LINEAR("linear", 1, 1, List.of(ParamSlot.weight(), ParamSlot.optionalBias())) {
+    LINEAR("linear", 1, 1, List.of(ParamSlot.weight(), ParamSlot.optionalBias(), ParamSlot.weightScale())) {
         @Override
         Dims infer(Node n, List<Dims> in) {
             Dims x = in.get(0);
@@ -226,10 +227,11 @@ public enum Op {
             if (t == null && s.required()) {
                 throw new GraphException(n.name(), wireName + " needs parameter '" + s.role() + "'");
             }
-            if (t != null && !t.dtype().isFloatingPoint() && !t.dtype().equals(dev.netpress.tensor.DType.I8)) {
+            if (t != null && !t.dtype().isFloatingPoint() && !(t.dtype() == DType.I8 && s.role().equals("weight"))) {
                 throw new GraphException(n.name(), "parameter '" + s.role() + "' has unsupported type " + t.dtype());
             }
         }
+        checkQuantization(n);
         try {
             return infer(n, in);
         } catch (IllegalArgumentException e) {
@@ -245,6 +247,25 @@ public enum Op {
     /** Multiply-accumulates for one sample. */
     long macs(Node n, List<Dims> in, Dims out) {
         return 0;
+    }
+
+    /** An int8 weight comes with one float scale per output channel, and a scale only with one. */
+    private static void checkQuantization(Node n) {
+        Tensor w = n.param("weight");
+        Tensor scale = n.param("weight_scale");
+        boolean quantized = w != null && w.dtype() == DType.I8;
+        if (quantized && scale == null) {
+            throw new GraphException(n.name(), "int8 weight needs a 'weight_scale' parameter");
+        }
+        if (scale != null) {
+            if (!quantized) {
+                throw new GraphException(n.name(), "'weight_scale' belongs only with an int8 weight, not " + w.dtype());
+            }
+            if (scale.shape().rank() != 1 || scale.shape().get(0) != w.shape().get(0) || !scale.dtype().isFloatingPoint()) {
+                throw new GraphException(n.name(), "weight_scale must be a float [" + w.shape().get(0) + "], got "
+                        + scale.dtype() + scale.shape());
+            }
+        }
     }
 
     private static Dims rank(Node n, Dims x, int rank) {

@@ -13,6 +13,11 @@ public record ParamSlot(String role, boolean required, boolean trainable) {
         return new ParamSlot("bias", false, true);
     }
 
+    /** Per-output-channel scale of an int8 weight (weight = int8 × scale). */
+    static ParamSlot weightScale() {
+        return new ParamSlot("weight_scale", false, false);
+    }
+
     static ParamSlot required(String role) {
         return new ParamSlot(role, true, true);
     }
