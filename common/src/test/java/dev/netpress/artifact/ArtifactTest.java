@@ -100,7 +100,8 @@ class ArtifactTest {
                 .add(new Node("fc1", Op.LINEAR, List.of("x"), null,
                         Map.of("weight", w1.to(DType.F16), "bias", Tensor.ofFloats(Dims.of(3), 1f, Float.NaN, -3e38f).to(DType.BF16))))
                 .add(new Node("fc2", Op.LINEAR, List.of("fc1"), null,
-                        Map.of("weight", w2, "bias", Tensor.ofFloats(Dims.of(2), 0.25f, -0.75f))))
+                        Map.of("weight", w2, "bias", Tensor.ofFloats(Dims.of(2), 0.25f, -0.75f),
+                                "weight_scale", Tensor.ofFloats(Dims.of(2), 0.01f, 0.02f))))
                 .output("fc2").build();
         Artifact artifact = new Artifact(g, ModelCard.of("mixed", "l1", "test"));
         Path file = dir.resolve("mixed.safetensors");
