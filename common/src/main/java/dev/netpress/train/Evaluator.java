@@ -3,6 +3,7 @@ package dev.netpress.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -33,7 +34,7 @@ public final class Evaluator {
                     correct += logits.argMax(1).eq(y).sum().getLong();
                     if (classes > 5) {
                         // a label is in the top 5 when fewer than 5 logits beat it
-                        NDArray own = logits.get(new ai.djl.ndarray.index.NDIndex().addAllDim().addPickDim(y)).expandDims(1);
+                        NDArray own = logits.get(new NDIndex().addAllDim().addPickDim(y)).reshape(-1, 1);
                         correct5 += logits.gt(own).sum(new int[] {1}).lt(5).sum().getLong();
                     }
                     n += b.size();
