@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "netpress", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Trains, inspects and compresses neural networks.",
         subcommands = {
+            TrainCommand.class,
             SummaryCommand.class,
             BenchCommand.class,
         })

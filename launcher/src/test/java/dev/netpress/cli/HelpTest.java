@@ -25,7 +25,18 @@ class HelpTest {
 
     @Test
     void netpressListsItsCommands() {
-        assertMentions(help(), List.of("Usage: netpress", "summary", "bench", "--version"));
+        assertMentions(help(), List.of("Usage: netpress", "train", "summary", "bench", "--version"));
+    }
+
+    @Test
+    void trainListsEveryOptionWithItsDefault() {
+        String text = help("train").replaceAll("\\s+", " "); // undo picocli's line wrapping
+        assertMentions(text, List.of("--model=NAME", "(default: vgg16_bn)", "resnet18", "mobilenet_v2",
+                "--width=X", "(default: 0.25)", "--classifier-hidden=N", "(default: 512)", "--dropout=P",
+                "(default: 0.5)", "--dataset=SPEC", "(default: fashion-mnist)", "--image-size=PIXELS", "(default: 32)",
+                "--epochs=N", "(default: 3)", "--lr=RATE", "(default: 1e-3)", "--batch-size=N", "(default: 64)",
+                "--optimizer=NAME", "(default: adam)", "--weight-decay=WD", "(default: 0.01)", "--seed=N",
+                "(default: 42)", "--limit=N", "--out=FILE", "--name=NAME", "--lineage-id=ID"));
     }
 
     @Test
@@ -52,7 +63,7 @@ class HelpTest {
     void aGroupWithoutSubcommandIsAUsageErrorThatListsTheSubcommands() {
         Cli.Result top = Cli.run();
         assertEquals(2, top.exit(), top.transcript());
-        assertMentions(top.err(), List.of("Missing required subcommand", "summary", "bench"));
+        assertMentions(top.err(), List.of("Missing required subcommand", "train", "summary", "bench"));
         Cli.Result bench = Cli.run("bench");
         assertEquals(2, bench.exit(), bench.transcript());
         assertMentions(bench.err(), List.of("Missing required subcommand", "artifact"));
