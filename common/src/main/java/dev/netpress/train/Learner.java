@@ -105,6 +105,10 @@ public final class Learner implements AutoCloseable {
                 state.iteration++;
             }
             Evaluation ev = valid == null ? null : validate();
+            if (ev != null && !Double.isFinite(ev.loss())) {
+                throw new TrainingDivergedException("validation loss is " + ev.loss() + " after epoch " + (first + e)
+                        + "; lower the learning rate");
+            }
             state.history.add(new EpochResult(first + e, seen == 0 ? Double.NaN : lossSum / seen,
                     ev == null ? Double.NaN : ev.loss(), ev == null ? Double.NaN : ev.accuracy(),
                     (System.nanoTime() - t0) / 1e9));

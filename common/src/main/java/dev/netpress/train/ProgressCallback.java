@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Shows training progress: on a terminal a bar redrawn in place, in logs a plain line at every
  * quarter of an epoch; after each epoch one row of fastai's table (epoch, train_loss,
- * valid_loss, accuracy, time).
+ * valid_loss, accuracy, time). Epochs count from 0 everywhere, as in fastai's table.
  */
 public final class ProgressCallback implements Callback {
     private static final int BAR = 30;
@@ -55,7 +55,7 @@ public final class ProgressCallback implements Callback {
         double eta = secs / done * (total - done);
         if (interactive) {
             int filled = (int) ((long) BAR * done / Math.max(total, 1));
-            out.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %3d%% %d/%d loss %.4f %.0f img/s eta %s ", s.epoch() + 1,
+            out.printf(Locale.ROOT, "\repoch %d of %d [%s%s] %3d%% %d/%d loss %.4f %.0f img/s eta %s ", s.epoch(),
                     s.epochs(), "#".repeat(filled), ".".repeat(BAR - filled), 100 * done / Math.max(total, 1), done, total,
                     lossSum / lossCount, rate, clock(eta));
             out.flush();
@@ -63,7 +63,7 @@ public final class ProgressCallback implements Callback {
             int quarter = 4 * done / Math.max(total, 1);
             if (quarter > lastQuarter && done < total) {
                 lastQuarter = quarter;
-                out.printf(Locale.ROOT, "epoch %d/%d: %d/%d batches, loss %.4f, %.0f img/s, eta %s%n", s.epoch() + 1,
+                out.printf(Locale.ROOT, "epoch %d of %d: %d/%d batches, loss %.4f, %.0f img/s, eta %s%n", s.epoch(),
                         s.epochs(), done, total, lossSum / lossCount, rate, clock(eta));
             }
         }

@@ -1,13 +1,10 @@
-package dev.netpress.cli;
+package dev.netpress.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.netpress.data.Example;
-import dev.netpress.data.ImageDataset;
-import dev.netpress.data.Split;
 import dev.netpress.tensor.Dims;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,12 +57,12 @@ class DatasetSpecTest {
     @Test
     void limitKeepsTheFirstExamples() {
         ImageDataset bundled = DatasetSpec.parse("fashion-mnist").load(Split.TEST);
-        ImageDataset first = new LimitedDataset(bundled, 5);
+        ImageDataset first = bundled.first(5);
         assertEquals(5, first.size());
         assertEquals(bundled.get(4).label(), first.get(4).label());
         assertEquals(bundled.classNames(), first.classNames());
         assertThrows(IndexOutOfBoundsException.class, () -> first.get(5));
-        assertEquals(bundled.size(), new LimitedDataset(bundled, Integer.MAX_VALUE).size());
-        assertThrows(IllegalArgumentException.class, () -> new LimitedDataset(bundled, 0));
+        assertEquals(bundled.size(), bundled.first(Integer.MAX_VALUE).size());
+        assertThrows(IllegalArgumentException.class, () -> bundled.first(0));
     }
 }

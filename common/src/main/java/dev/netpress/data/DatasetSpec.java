@@ -1,24 +1,10 @@
-package dev.netpress.cli;
+package dev.netpress.data;
 
-import dev.netpress.data.ColorMode;
-import dev.netpress.data.CsvImageFolder;
-import dev.netpress.data.FashionMnist;
-import dev.netpress.data.HorizontalFlip;
-import dev.netpress.data.ImageDataset;
-import dev.netpress.data.Normalize;
-import dev.netpress.data.Pad;
-import dev.netpress.data.RandomResizedCrop;
-import dev.netpress.data.Resize;
-import dev.netpress.data.Split;
-import dev.netpress.data.Transform;
-import dev.netpress.data.Transforms;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
 
 /**
- * A dataset as named on the command line:
+ * A dataset as named on the command line and in recipes:
  * <ul>
  *   <li>{@code fashion-mnist}: the subset bundled with the repository;
  *   <li>{@code fashion-mnist:DIR}: a full copy of Fashion-MNIST in {@code DIR};
@@ -26,14 +12,14 @@ import picocli.CommandLine.TypeConversionException;
  *       from the named column (paths cannot contain ':').
  * </ul>
  */
-sealed interface DatasetSpec {
+public sealed interface DatasetSpec {
     String FASHION_MNIST = "fashion-mnist";
     String CSV = "csv";
 
     /** Input channels of the images. */
     int channels();
 
-    /** Reads one split; throws {@link dev.netpress.data.DatasetException} if the files are not what they claim. */
+    /** Reads one split; throws {@link DatasetException} if the files are not what they claim. */
     ImageDataset load(Split split);
 
     /** What training images go through to become {@code size × size} inputs. */
@@ -140,17 +126,5 @@ sealed interface DatasetSpec {
             throw new IllegalArgumentException(p + ": no such " + (directory ? "directory" : "file"));
         }
         return p;
-    }
-
-    /** Lets picocli parse {@code --dataset}, so a bad spec is reported like any other bad option value. */
-    final class Converter implements ITypeConverter<DatasetSpec> {
-        @Override
-        public DatasetSpec convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 }
