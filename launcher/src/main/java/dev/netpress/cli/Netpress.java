@@ -33,7 +33,10 @@ public final class Netpress implements Callable<Integer> {
 
     /** The command line as {@link #main} runs it: errors in the input are reported in one line, without usage. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Netpress()).setParameterExceptionHandler(new ShortErrorHandler());
+        CommandLine cl = new CommandLine(new Netpress());
+        // techniques are found on the class path, so their command is assembled rather than declared
+        cl.addSubcommand("apply", ApplyCommand.commandLine());
+        return cl.setParameterExceptionHandler(new ShortErrorHandler());
     }
 
     public static void main(String[] args) {
