@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.netpress.exec.GraphBlock;
 import dev.netpress.exec.NoGrad;
-import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -49,15 +48,7 @@ public final class Latency {
                 }
             }
         }
-        Arrays.sort(ms);
-        return new Timing(batch, percentile(ms, 0.5), percentile(ms, 0.95), runs);
-    }
-
-    /** Linear interpolation between the closest ranks of sorted values. */
-    static double percentile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+        double[] sorted = Stats.sorted(ms);
+        return new Timing(batch, Stats.percentile(sorted, 0.5), Stats.percentile(sorted, 0.95), runs);
     }
 }

@@ -6,12 +6,12 @@ import dev.netpress.data.DataLoader;
 import dev.netpress.exec.GraphBlock;
 import dev.netpress.graph.Graph;
 import dev.netpress.measure.Latency;
+import dev.netpress.measure.Stats;
 import dev.netpress.measure.Metric;
 import dev.netpress.train.Evaluation;
 import dev.netpress.train.Evaluator;
 import dev.netpress.train.LossFunction;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,12 +70,12 @@ public final class ModelEvaluator {
                     fb64.add(Latency.measure(firstBlock, ps, manager, 64, 2, Math.max(3, options.runs() / 5)).throughput());
                 }
             }
-            m.put(Metric.LATENCY_MS_B1.key(), median(b1));
-            m.put(Metric.LATENCY_P95_MS_B1.key(), median(b1p95));
-            m.put(Metric.THROUGHPUT_B64.key(), median(b64));
+            m.put(Metric.LATENCY_MS_B1.key(), Stats.median(b1));
+            m.put(Metric.LATENCY_P95_MS_B1.key(), Stats.median(b1p95));
+            m.put(Metric.THROUGHPUT_B64.key(), Stats.median(b64));
             if (firstBlock != null) {
-                firstMeasured.put(Metric.LATENCY_MS_B1.key(), median(fb1));
-                firstMeasured.put(Metric.THROUGHPUT_B64.key(), median(fb64));
+                firstMeasured.put(Metric.LATENCY_MS_B1.key(), Stats.median(fb1));
+                firstMeasured.put(Metric.THROUGHPUT_B64.key(), Stats.median(fb64));
                 firstMeasured.put(Metric.PARAMS.key(), (double) first.parameterCount());
                 firstMeasured.put(Metric.MACS.key(), (double) first.macs());
             }
@@ -93,11 +93,5 @@ public final class ModelEvaluator {
         Comparison vsFirst = firstMeasured.isEmpty() ? null : Comparison.of(m, firstMeasured);
         Gate.Decision decision = options.gate() == null ? null : options.gate().decide(vsFirst);
         return new EvaluationReport(m, vsParent, vsFirst, decision);
-    }
-
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

@@ -5,11 +5,11 @@ import ai.djl.training.ParameterStore;
 import dev.netpress.exec.GraphBlock;
 import dev.netpress.graph.Graph;
 import dev.netpress.measure.Latency;
+import dev.netpress.measure.Stats;
 import dev.netpress.zoo.Zoo;
 import dev.netpress.zoo.ZooConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -80,12 +80,6 @@ public final class PruneBenchmark {
                 }
             }
         }
-        return new double[][] {{median(b1.get(0)), median(b64.get(0))}, {median(b1.get(1)), median(b64.get(1))}};
-    }
-
-    private static double median(List<Double> v) {
-        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(a);
-        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+        return new double[][] {{Stats.median(b1.get(0)), Stats.median(b64.get(0))}, {Stats.median(b1.get(1)), Stats.median(b64.get(1))}};
     }
 }
