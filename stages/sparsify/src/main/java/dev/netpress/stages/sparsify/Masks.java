@@ -36,6 +36,13 @@ public record Masks(List<LayerMask> layers) {
         return m;
     }
 
+    /** Removed groups over all groups of all layers, in percent: the sparsity the target speaks of. */
+    public double removedPercent() {
+        long groups = layers.stream().mapToLong(l -> l.weight().values().length).sum();
+        long removed = layers.stream().mapToLong(l -> l.weight().zeros()).sum();
+        return groups == 0 ? 0 : 100.0 * removed / groups;
+    }
+
     /** The graph with every masked tensor multiplied by its mask. */
     public Graph applyTo(Graph graph) {
         Map<String, Mask> masks = byTensor();
