@@ -21,14 +21,6 @@ public record Criterion(ScoreFunction score, Reducer reducer, Normalizer normali
         return new Criterion(score, Reducer.mean(), Normalizer.none());
     }
 
-    public Criterion withReducer(Reducer r) {
-        return new Criterion(score, r, normalizer);
-    }
-
-    public Criterion withNormalizer(Normalizer n) {
-        return new Criterion(score, reducer, n);
-    }
-
     /** What the score function reads besides the current weights. */
     public ScoreFunction.Operand operand() {
         return score.operand();

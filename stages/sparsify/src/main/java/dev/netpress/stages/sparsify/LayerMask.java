@@ -43,9 +43,4 @@ public record LayerMask(PrunableLayer layer, Mask weight) {
         }
         return new Mask(Dims.of(units), alive);
     }
-
-    /** Weights of the layer the mask removes. */
-    public long removedWeights() {
-        return layer.weightShape().numel() / weight.shape().numel() * weight.zeros();
-    }
 }

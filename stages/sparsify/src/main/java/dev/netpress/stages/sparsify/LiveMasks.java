@@ -18,6 +18,7 @@ final class LiveMasks implements AutoCloseable {
     }
 
     /** Multiplies every masked parameter by its mask (broadcast). */
+    @SuppressWarnings("try") // NoGrad is used for its scope
     void applyTo(Map<String, Parameter> parameters) {
         // in-place writes to leaves that record gradients are refused unless autograd is off
         try (NoGrad g = NoGrad.enter()) {

@@ -17,10 +17,6 @@ public record LotteryTicket(boolean lth, int rewindEpoch, boolean resetEnd, bool
         }
     }
 
-    public static LotteryTicket none() {
-        return new LotteryTicket(false, 0, false, false);
-    }
-
     /** Whether any option needs the weights saved at the rewind epoch. */
     public boolean needsRewindPoint() {
         return lth || resetEnd || saveTickets;

@@ -30,11 +30,6 @@ public record NmPattern(int n, int m) {
         throw new IllegalArgumentException("N:M pattern must look like 2:4, got '" + text + "'");
     }
 
-    /** The fraction of weights the pattern removes. */
-    public double sparsity() {
-        return 1.0 - (double) n / m;
-    }
-
     /** Whether a weight of this shape can carry the pattern. */
     public boolean fits(Dims weight) {
         return weight.rank() >= 2 && weight.get(1) % m == 0;

@@ -180,6 +180,7 @@ public final class SparsifyCallback implements Callback {
         return report;
     }
 
+    @SuppressWarnings("try") // NoGrad is used for its scope
     private void rewind() {
         if (rewindPoint == null) {
             throw new IllegalStateException("no weights saved to rewind to: the rewind epoch " + lottery.rewindEpoch()

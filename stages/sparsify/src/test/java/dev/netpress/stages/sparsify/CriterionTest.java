@@ -101,7 +101,7 @@ class CriterionTest {
         Criterion mean = Criterion.of(Registry.scoreFunction("large_final", 0));
         float eps = Normalizer.EPS;
         assertArrayEquals(new float[] {2.5f + eps, 2 + eps}, mean.groupScores(w, rows), 1e-6f);
-        assertArrayEquals(new float[] {5 + 2 * eps, 4 + 2 * eps}, mean.withReducer(Registry.reducer("sum")).groupScores(w, rows), 1e-6f);
+        assertArrayEquals(new float[] {5 + 2 * eps, 4 + 2 * eps}, new Criterion(mean.score(), Registry.reducer("sum"), mean.normalizer()).groupScores(w, rows), 1e-6f);
     }
 
     @Test
