@@ -50,7 +50,7 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  */
 final class RandomizedSvd {
     private static final double SHIFT = 1e-6;
-    /** The energy rule's first sketch width beyond the oversampling. */
+    /** The energy rule's first sketch width, unless twice the oversampling is wider. */
     private static final int FIRST_ENERGY_SKETCH = 256;
     private static final int GRAM_BLOCKS = 4;
 
@@ -100,7 +100,7 @@ final class RandomizedSvd {
         int p = options.oversampling();
         int widest = Math.min(s, target.maxRank() + 1 + p);
         double goal = target.threshold() * squaredNorm;
-        for (int l = Math.min(widest, FIRST_ENERGY_SKETCH + p); ; l = Math.min(widest, l + l / 2)) {
+        for (int l = Math.min(widest, Math.max(FIRST_ENERGY_SKETCH, 2 * p)); ; l = Math.min(widest, l + l / 2)) {
             int usable = l == s ? s : l - p;
             NDArray q = basis(l);
             DMatrixRMaj projected = projected(q);
