@@ -3,13 +3,22 @@ package dev.netpress.stages.sparsify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.netpress.data.Batch;
 import dev.netpress.data.DataLoader;
 import dev.netpress.data.FashionMnist;
 import dev.netpress.data.Pad;
 import dev.netpress.data.Split;
+import dev.netpress.exec.GraphBlock;
+import dev.netpress.exec.NoGrad;
 import dev.netpress.graph.Graph;
 import dev.netpress.graph.Node;
 import dev.netpress.graph.Op;
+import dev.netpress.stages.prune.Prune;
+import dev.netpress.stages.prune.PruneOptions;
 import dev.netpress.train.EpochResult;
 import dev.netpress.train.Learner;
 import dev.netpress.zoo.Zoo;
@@ -20,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The seed step of the pipeline: the baseline vgg16_bn/4, briefly trained, sparsified to 50% of
- * its conv filters (global context, large_final, cos schedule) while fine-tuning for 2 epochs.
+ * its conv filters (global context, large_final, cos schedule) while fine-tuning for 2 epochs,
+ * then pruned: the zeroed filters are removed and the outputs stay the same.
  */
 class SeedStepTest {
     @Test
@@ -79,6 +89,34 @@ class SeedStepTest {
             assertEquals(1056, filters);
             assertTrue(Math.abs(dead - filters / 2) <= 1, dead + " of " + filters + " filters are zero");
             assertTrue(r.accuracy() > 0.5, "accuracy " + r.accuracy());
+
+            // then prune: the zeroed filters leave the model, which shrinks and computes the same
+            Graph pruned = Prune.apply(g, PruneOptions.builder().build()).graph();
+            long convBefore = convParams(g);
+            long convAfter = convParams(pruned);
+            System.out.printf(Locale.ROOT, "conv parameters %,d -> %,d (%.2fx), all parameters %,d -> %,d%n", convBefore,
+                    convAfter, (double) convBefore / convAfter, g.parameterCount(), pruned.parameterCount());
+            assertTrue(convBefore >= 2 * convAfter, convBefore + " -> " + convAfter);
+            Batch b = valid.epoch(0).iterator().next();
+            float[] sparse = logits(g, b);
+            float[] small = logits(pruned, b);
+            double worst = 0;
+            for (int i = 0; i < sparse.length; i++) {
+                worst = Math.max(worst, Math.abs(sparse[i] - small[i]));
+            }
+            assertTrue(worst <= 1e-4, "max |difference| of logits " + worst);
+        }
+    }
+
+    private static long convParams(Graph g) {
+        return g.nodes().stream().filter(n -> n.op() == Op.CONV2D)
+                .mapToLong(n -> n.param("weight").numel() + n.param("bias").numel()).sum();
+    }
+
+    private static float[] logits(Graph g, Batch b) {
+        try (NDManager m = NDManager.newBaseManager(); NoGrad ng = NoGrad.enter()) {
+            return GraphBlock.create(g, m).forward(new ParameterStore(m, false),
+                    new NDList(m.create(b.x(), new Shape(b.shape()))), false).head().toFloatArray();
         }
     }
 }
