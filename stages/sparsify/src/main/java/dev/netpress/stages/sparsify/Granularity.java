@@ -9,12 +9,19 @@ import java.util.Arrays;
  * them and broadcasts over the weight. No grouped axes is element-wise sparsity; every axis is
  * the whole layer. Grouping over axis 0 (the output units) gives the same mask to every output
  * unit: fasterai's {@code shared_*} granularities.
+ *
+ * <p>A granularity may also {@linkplain #followsChannelGroups() follow channel groups}: whole
+ * output units, scored and removed per dependency group of the graph
+ * ({@link dev.netpress.graph.deps.DependencyGraph}), so that channels tied by a residual add or a
+ * depthwise conv go together and the prune stage can then remove them.
  */
 public final class Granularity {
     private final int[] axes;
+    private final boolean channelGroups;
 
-    private Granularity(int[] axes) {
+    private Granularity(int[] axes, boolean channelGroups) {
         this.axes = axes;
+        this.channelGroups = channelGroups;
     }
 
     /** A granularity grouping over the given weight axes (none: one group per weight). */
@@ -27,7 +34,27 @@ public final class Granularity {
                         + Arrays.toString(axes));
             }
         }
-        return new Granularity(sorted);
+        return new Granularity(sorted, false);
+    }
+
+    /**
+     * Whole output units of a weight of rank {@code rank} (every axis but 0), scored and masked
+     * per channel group rather than per layer: one score and one mask per channel of a group.
+     */
+    public static Granularity channelGroups(int rank) {
+        if (rank < 2) {
+            throw new IllegalArgumentException("a weight with output units has rank 2 or more, got " + rank);
+        }
+        int[] axes = new int[rank - 1];
+        for (int a = 1; a < rank; a++) {
+            axes[a - 1] = a;
+        }
+        return new Granularity(axes, true);
+    }
+
+    /** Whether scores and masks follow the graph's channel groups (see {@link #channelGroups(int)}). */
+    public boolean followsChannelGroups() {
+        return channelGroups;
     }
 
     /** The grouped axes, ascending. */
@@ -90,16 +117,16 @@ public final class Granularity {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Granularity g && Arrays.equals(axes, g.axes);
+        return o instanceof Granularity g && Arrays.equals(axes, g.axes) && channelGroups == g.channelGroups;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(axes);
+        return 31 * Arrays.hashCode(axes) + Boolean.hashCode(channelGroups);
     }
 
     @Override
     public String toString() {
-        return "Granularity" + Arrays.toString(axes);
+        return (channelGroups ? "ChannelGroups" : "Granularity") + Arrays.toString(axes);
     }
 }

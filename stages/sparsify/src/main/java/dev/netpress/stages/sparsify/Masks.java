@@ -9,13 +9,22 @@ import java.util.Map;
 
 /**
  * The masks of every sparsified layer, and the tensors they reach: each weight, and for dead
- * output units the layer's bias and the following batch norms' weight and bias.
+ * output units the layer's bias and the following batch norms' weight and bias; with channel
+ * groups, every tensor slice tied to a removed channel besides.
  *
  * @param layers one mask per layer, in the layers' order
+ * @param tied masks of tensors by stored name that are tied to the layers' channels through
+ *     channel groups; they take precedence over the masks derived from {@code layers}
  */
-public record Masks(List<LayerMask> layers) {
+public record Masks(List<LayerMask> layers, Map<String, Mask> tied) {
     public Masks {
         layers = List.copyOf(layers);
+        tied = Map.copyOf(tied);
+    }
+
+    /** Masks of the layers alone. */
+    public Masks(List<LayerMask> layers) {
+        this(layers, Map.of());
     }
 
     /** Every masked tensor by its stored name ({@code <node>.<role>}). */
@@ -33,6 +42,7 @@ public record Masks(List<LayerMask> layers) {
                 m.put(bn + ".bias", units);
             }
         }
+        m.putAll(tied);
         return m;
     }
 

@@ -30,7 +30,9 @@ import java.util.function.LongFunction;
  * {@code shared_column} (O, KH), {@code shared_row} (O, KW), {@code shared_vertical_slice}
  * (O, I, KH), {@code shared_horizontal_slice} (O, I, KW), {@code shared_kernel} (O, KH, KW: a
  * whole input channel), {@code layer} (all). Linear, weight {@code [O, I]}: {@code weight},
- * {@code column} (O: one input feature), {@code row} (I: one output unit), {@code layer}.
+ * {@code column} (O: one input feature), {@code row} (I: one output unit), {@code layer}. Both:
+ * {@code group}, whole output units scored and removed per channel group of the graph, so that
+ * channels tied by residual adds or depthwise convs go together ({@link Granularity#channelGroups}).
  *
  * <h2>Criteria</h2>
  * Scores per weight {@code w}, with {@code w0} the weight when sparsification began,
@@ -84,12 +86,14 @@ public final class Registry {
                 .add("shared_vertical_slice", Granularity.over(0, 1, 2))
                 .add("shared_horizontal_slice", Granularity.over(0, 1, 3))
                 .add("shared_kernel", Granularity.over(0, 2, 3))
-                .add("layer", Granularity.over(0, 1, 2, 3)));
+                .add("layer", Granularity.over(0, 1, 2, 3))
+                .add("group", Granularity.channelGroups(4)));
         GRANULARITIES.put(LayerKind.LINEAR, new Choices<Granularity>("granularity", "for linear layers")
                 .add("weight", Granularity.over())
                 .add("column", Granularity.over(0))
                 .add("row", Granularity.over(1))
-                .add("layer", Granularity.over(0, 1)));
+                .add("layer", Granularity.over(0, 1))
+                .add("group", Granularity.channelGroups(2)));
 
         LAYER_TYPES.add("conv2d", Set.of(LayerKind.CONV2D)).add("linear", Set.of(LayerKind.LINEAR))
                 .add("both", Set.of(LayerKind.CONV2D, LayerKind.LINEAR));

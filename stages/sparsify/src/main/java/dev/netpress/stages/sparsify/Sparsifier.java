@@ -1,6 +1,7 @@
 package dev.netpress.stages.sparsify;
 
 import dev.netpress.graph.Graph;
+import dev.netpress.graph.deps.DependencyGraph;
 import dev.netpress.tensor.Dims;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Set;
  * <p>After the context has decided how many groups each layer loses, every layer keeps a count of
  * groups rounded up to a multiple of {@code roundTo}, and at least one group: no layer is ever
  * emptied. With an {@link NmPattern} the mask is the pattern instead (where the layer fits it).
+ * With a granularity that {@linkplain Granularity#followsChannelGroups() follows channel groups},
+ * the same holds per channel group of the graph instead of per layer ({@link GroupMasks}).
  *
  * @param kinds the kinds of layer to sparsify
  * @param granularities the granularity for each of those kinds
@@ -46,6 +49,16 @@ public record Sparsifier(Set<LayerKind> kinds, Map<LayerKind, Granularity> granu
         if (roundTo < 1) {
             throw new IllegalArgumentException("round_to must be at least 1, got " + roundTo);
         }
+        Map<LayerKind, Granularity> given = granularities;
+        if (kinds.stream().map(k -> given.get(k).followsChannelGroups()).distinct().count() > 1) {
+            throw new IllegalArgumentException("channel groups may span kinds of layer: either every kind follows "
+                    + "them or none does, got " + granularities);
+        }
+    }
+
+    /** Whether masks follow the graph's channel groups rather than each layer on its own. */
+    public boolean followsChannelGroups() {
+        return kinds.stream().anyMatch(k -> granularities.get(k).followsChannelGroups());
     }
 
     /** The graph's layers this sparsifier works on, in topological order. */
@@ -69,15 +82,17 @@ public record Sparsifier(Set<LayerKind> kinds, Map<LayerKind, Granularity> granu
         for (PrunableLayer l : layers(graph)) {
             weights.add(LayerWeights.of(l, graph.node(l.name()).param("weight").toFloats()));
         }
-        return masks(weights, percents);
+        return masks(graph, weights, percents);
     }
 
     /**
      * Masks for the given layers.
      *
+     * @param structure the graph the layers belong to; only its structure and shapes are read, to
+     *     trace channel groups when the granularity follows them
      * @param percents target sparsity of each layer by name, in [0, 100)
      */
-    public Masks masks(List<LayerWeights> layers, Map<String, Double> percents) {
+    public Masks masks(Graph structure, List<LayerWeights> layers, Map<String, Double> percents) {
         double[] fractions = new double[layers.size()];
         for (int l = 0; l < fractions.length; l++) {
             String name = layers.get(l).layer().name();
@@ -86,6 +101,9 @@ public record Sparsifier(Set<LayerKind> kinds, Map<LayerKind, Granularity> granu
                 throw new IllegalArgumentException("sparsity of layer '" + name + "' must be in [0, 100), got " + p);
             }
             fractions[l] = p / 100;
+        }
+        if (followsChannelGroups()) {
+            return GroupMasks.of(DependencyGraph.of(structure), layers, fractions, criterion, context, this::keptGroups);
         }
         return nm != null ? nmMasks(layers, fractions) : groupMasks(layers, fractions);
     }

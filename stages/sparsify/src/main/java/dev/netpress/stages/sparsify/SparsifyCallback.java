@@ -116,7 +116,7 @@ public final class SparsifyCallback implements Callback {
             return;
         }
         List<LayerWeights> weights = currentWeights();
-        masks = sparsifier.masks(weights, wanted);
+        masks = sparsifier.masks(s.block().graph(), weights, wanted);
         closeLive();
         live = new LiveMasks(masks, s.manager());
         inForce = wanted;

@@ -10,9 +10,29 @@ import dev.netpress.technique.TechniqueResult;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
-/** Sparsification during fine-tuning as a pipeline technique. */
-public final class SparsifyTechnique implements Technique<SparsifyOptions> {
+/**
+ * Sparsification during fine-tuning as a pipeline technique. With {@code layer_sparsity=auto} the
+ * per-layer sparsity map comes from a {@link SensitivityScan} on the validation data that removes
+ * {@code target} percent of the model's {@code objective} (params or macs) at the least accuracy
+ * cost, at the job's granularity, criteria and layer type.
+ */
+public final class SparsifyTechnique implements Technique<SparsifyTechnique.Job> {
+    private static final String AUTO = "auto";
+
+    /**
+     * A parsed job.
+     *
+     * @param options the sparsify options (for an automatic map, without one yet)
+     * @param scan the scan that chooses the per-layer map, or null when the options carry their own
+     */
+    public record Job(SparsifyOptions options, SensitivityScan scan) {
+        public Job {
+            Objects.requireNonNull(options, "options");
+        }
+    }
+
     @Override
     public String name() {
         return "sparsify";
@@ -26,6 +46,7 @@ public final class SparsifyTechnique implements Technique<SparsifyOptions> {
     @Override
     public List<OptionDef> options() {
         SparsifyOptions d = SparsifyOptions.builder().build();
+        SensitivityScan scan = SensitivityScan.defaults();
         return List.of(
                 new OptionDef("sparsity", num(d.sparsity()), "final sparsity in percent, in [0, 100)"),
                 new OptionDef("granularity", d.granularity(), "what goes together: " + names("granularity (conv2d)")),
@@ -43,7 +64,10 @@ public final class SparsifyTechnique implements Technique<SparsifyOptions> {
                 new OptionDef("round_to", "1", "kept groups per layer rounded up to a multiple of this"),
                 new OptionDef("nm", "", "N:M sparsity such as 2:4 (with granularity weight, context local)"),
                 new OptionDef("layer_type", d.layerType(), "conv2d, linear or both"),
-                new OptionDef("layer_sparsity", "", "per-layer sparsity, e.g. features.0=20,features.3=60 (local context)"),
+                new OptionDef("layer_sparsity", "", "per-layer sparsity, e.g. features.0=20,features.3=60, or auto: "
+                        + "chosen by a sensitivity scan on the validation data (local context)"),
+                new OptionDef("target", num(scan.target()), "with layer_sparsity=auto: percent of the objective to remove"),
+                new OptionDef("objective", scan.objective().toString(), "with layer_sparsity=auto: params or macs"),
                 new OptionDef("epochs", String.valueOf(d.epochs()), "fine-tuning epochs"),
                 new OptionDef("lr", num(d.lr()), "one-cycle peak learning rate"),
                 new OptionDef("seed", String.valueOf(d.seed()), "seed of training and of the random criterion"));
@@ -58,20 +82,40 @@ public final class SparsifyTechnique implements Technique<SparsifyOptions> {
     }
 
     @Override
-    public SparsifyOptions parse(OptionValues v) {
-        return SparsifyOptions.builder().optSparsity(v.number("sparsity")).optGranularity(v.string("granularity"))
+    public Job parse(OptionValues v) {
+        boolean auto = v.optionalString("layer_sparsity").filter(AUTO::equals).isPresent();
+        SparsifyOptions options = SparsifyOptions.builder().optSparsity(v.number("sparsity")).optGranularity(v.string("granularity"))
                 .optContext(v.string("context")).optCriteria(v.string("criteria")).optReducer(v.string("reducer"))
                 .optNormalizer(v.string("normalizer")).optSchedule(v.string("schedule")).optSteps(v.integer("steps"))
                 .optStart(v.number("start")).optEnd(v.number("end")).optLth(v.flag("lth"))
                 .optRewindEpoch(v.integer("rewind_epoch")).optResetEnd(v.flag("reset_end")).optRoundTo(v.integer("round_to"))
                 .optNm(v.optionalString("nm").map(NmPattern::parse).orElse(null)).optLayerType(v.string("layer_type"))
-                .optLayerSparsity(v.numberMap("layer_sparsity")).optEpochs(v.integer("epochs")).optLr(v.number("lr"))
-                .optSeed(v.longValue("seed")).build();
+                .optLayerSparsity(auto ? Map.of() : v.numberMap("layer_sparsity")).optEpochs(v.integer("epochs"))
+                .optLr(v.number("lr")).optSeed(v.longValue("seed")).build();
+        if (!auto) {
+            return new Job(options, null);
+        }
+        if (!Registry.context(options.context()).perLayer()) {
+            throw new IllegalArgumentException("layer_sparsity=auto needs a per-layer context such as local, got '"
+                    + options.context() + "'");
+        }
+        SensitivityScan scan = new SensitivityScan(SensitivityScan.defaults().levels(), options.granularity(),
+                options.criteria(), options.layerType(), v.number("target"), Objective.parse(v.string("objective")));
+        return new Job(options, scan);
     }
 
     @Override
-    public TechniqueResult apply(Graph input, SparsifyOptions options, TechniqueContext context) {
+    public TechniqueResult apply(Graph input, Job job, TechniqueContext context) {
+        SparsifyOptions options = job.options();
         options.validateFor(input);
+        if (job.scan() != null) {
+            if (context.valid() == null) {
+                throw new IllegalArgumentException("layer_sparsity=auto needs validation data for its sensitivity scan");
+            }
+            SensitivityReport scan = job.scan().run(input, context.valid());
+            context.log().println("sensitivity scan:\n" + scan.format());
+            options = options.toBuilder().optLayerSparsity(scan.allocation().layerSparsity()).build();
+        }
         SparsifyResult r = Sparsify.apply(input, context.train(), context.valid(), options);
         return TechniqueResult.of(r.graph(), Map.of(Metric.ACCURACY.key(), r.accuracy()), String.format(Locale.ROOT,
                 "%s sparsity %.2f%% of %s weights reached over %d epoch(s); accuracy %.4f", options.granularity(),

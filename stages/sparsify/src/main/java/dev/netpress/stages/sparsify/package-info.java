@@ -8,7 +8,8 @@
  * <ul>
  *   <li>{@link dev.netpress.stages.sparsify.Granularity}: which weights go together (single
  *       weights, kernels, filters, …), as the weight axes a group spans, per {@link
- *       dev.netpress.stages.sparsify.LayerKind};
+ *       dev.netpress.stages.sparsify.LayerKind}; or whole channels per dependency group
+ *       ({@code group}), so that tied channels go together and the prune stage can remove them;
  *   <li>{@link dev.netpress.stages.sparsify.Criterion}: what is worth keeping, a
  *       {@link dev.netpress.stages.sparsify.ScoreFunction} reduced per group ({@link
  *       dev.netpress.stages.sparsify.Reducer}) and normalized per layer ({@link
@@ -20,6 +21,8 @@
  * {@link dev.netpress.stages.sparsify.Masks} at a given sparsity; the {@link
  * dev.netpress.stages.sparsify.SparsifyCallback} drives it along a schedule while a
  * {@link dev.netpress.train.Learner} trains; {@link dev.netpress.stages.sparsify.Sparsify#apply}
- * runs a whole job from {@link dev.netpress.stages.sparsify.SparsifyOptions}.
+ * runs a whole job from {@link dev.netpress.stages.sparsify.SparsifyOptions}. A {@link
+ * dev.netpress.stages.sparsify.SensitivityScan} measures each layer's one-shot accuracy curve and
+ * chooses a per-layer sparsity map for a params or MACs target.
  */
 package dev.netpress.stages.sparsify;

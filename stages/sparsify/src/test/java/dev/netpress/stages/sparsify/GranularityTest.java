@@ -31,7 +31,8 @@ class GranularityTest {
                 Map.entry("shared_vertical_slice", Dims.of(1, 1, 1, 5)),
                 Map.entry("shared_horizontal_slice", Dims.of(1, 1, 2, 1)),
                 Map.entry("shared_kernel", Dims.of(1, 3, 1, 1)),
-                Map.entry("layer", Dims.of(1, 1, 1, 1)));
+                Map.entry("layer", Dims.of(1, 1, 1, 1)),
+                Map.entry("group", Dims.of(4, 1, 1, 1)));
         assertEquals(masks.keySet(), new java.util.HashSet<>(Registry.names().get("granularity (conv2d)")));
         masks.forEach((name, mask) -> {
             Granularity g = Registry.granularity(name, LayerKind.CONV2D);
@@ -47,13 +48,14 @@ class GranularityTest {
         assertEquals(Dims.of(1, 10), Registry.granularity("column", LayerKind.LINEAR).maskShape(LINEAR));
         assertEquals(Dims.of(6, 1), Registry.granularity("row", LayerKind.LINEAR).maskShape(LINEAR));
         assertEquals(Dims.of(1, 1), Registry.granularity("layer", LayerKind.LINEAR).maskShape(LINEAR));
+        assertEquals(Dims.of(6, 1), Registry.granularity("group", LayerKind.LINEAR).maskShape(LINEAR));
     }
 
     @Test
     void unknownGranularityForTheLayerKindListsTheValidOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Registry.granularity("filter", LayerKind.LINEAR));
-        assertEquals("unknown granularity 'filter' for linear layers; valid: weight, column, row, layer", e.getMessage());
+        assertEquals("unknown granularity 'filter' for linear layers; valid: weight, column, row, layer, group", e.getMessage());
     }
 
     @Test

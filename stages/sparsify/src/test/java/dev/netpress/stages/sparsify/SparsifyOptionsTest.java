@@ -35,7 +35,7 @@ class SparsifyOptionsTest {
     void badOptionsAreRejectedWithClearMessages() {
         assertEquals("sparsity must be a percentage in [0, 100), got 100.0", rejected(b -> b.optSparsity(100)));
         assertEquals("sparsity must be a percentage in [0, 100), got -1.0", rejected(b -> b.optSparsity(-1)));
-        assertEquals("unknown granularity 'filter' for linear layers; valid: weight, column, row, layer",
+        assertEquals("unknown granularity 'filter' for linear layers; valid: weight, column, row, layer, group",
                 rejected(b -> b.optGranularity("filter").optLayerType("both")));
         assertTrue(rejected(b -> b.optGranularity("rows")).startsWith("unknown granularity 'rows' for conv2d layers; "
                 + "valid: weight, shared_weight, channel, column, row, kernel, filter, "));
