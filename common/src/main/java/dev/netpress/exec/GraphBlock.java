@@ -18,11 +18,13 @@ import dev.netpress.graph.ParamSlot;
 import dev.netpress.tensor.Dims;
 import dev.netpress.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A {@link Graph} as a DJL {@link ai.djl.nn.Block} on the PyTorch engine: it runs forward in
@@ -43,6 +45,10 @@ public final class GraphBlock extends AbstractBlock {
     private final int[][] stepInputs;
     private final Parameter[][] stepParams;
     private final int[] outputSlots;
+    /** Per value slot, the first slot of its alias group (ops that may return their input join it). */
+    private final int[] aliasRoot;
+    /** Per step, the alias groups (their member slots) whose last reader that step is; see {@link #run}. */
+    private final int[][][] releaseAfter;
     private final Map<String, Integer> slotOf = new HashMap<>();
     private final Map<String, Parameter> byTensorName = new LinkedHashMap<>();
 
@@ -73,6 +79,61 @@ public final class GraphBlock extends AbstractBlock {
             }
         }
         outputSlots = graph.outputs().stream().mapToInt(slotOf::get).toArray();
+        aliasRoot = new int[slot];
+        releaseAfter = releaseSchedule(graph.inputs().size());
+    }
+
+    /**
+     * When each intermediate value can be closed: after the last step that reads it. Values that
+     * may be the same array (an op that can return its input: identity, dropout in eval mode, a
+     * one-input concat) form one group, closed together after the group's last reader. Groups
+     * holding a graph input (the caller's array) or a graph output are never closed.
+     */
+    private int[][][] releaseSchedule(int base) {
+        int slots = aliasRoot.length;
+        for (int s = 0; s < slots; s++) {
+            aliasRoot[s] = s;
+        }
+        int[] lastUse = new int[slots];
+        Arrays.fill(lastUse, -1);
+        boolean[] kept = new boolean[slots];
+        for (int s = 0; s < base; s++) {
+            kept[s] = true;
+        }
+        for (int i = 0; i < steps.length; i++) {
+            int out = base + i;
+            if (mayReturnInput(steps[i])) {
+                aliasRoot[out] = aliasRoot[stepInputs[i][0]];
+            }
+            for (int in : stepInputs[i]) {
+                lastUse[aliasRoot[in]] = i;
+            }
+            lastUse[aliasRoot[out]] = Math.max(lastUse[aliasRoot[out]], i);
+        }
+        for (int s : outputSlots) {
+            kept[aliasRoot[s]] = true;
+        }
+        List<List<int[]>> schedule = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            schedule.add(new ArrayList<>());
+        }
+        for (int root = base; root < slots; root++) {
+            if (aliasRoot[root] != root || kept[root]) {
+                continue;
+            }
+            final int r = root;
+            int[] members = IntStream.range(r, slots).filter(s -> aliasRoot[s] == r).toArray();
+            schedule.get(lastUse[r]).add(members);
+        }
+        return schedule.stream().map(l -> l.toArray(new int[0][])).toArray(int[][][]::new);
+    }
+
+    private static boolean mayReturnInput(Node n) {
+        return switch (n.op()) {
+            case IDENTITY, DROPOUT -> true;
+            case CONCAT -> n.inputs().size() == 1;
+            default -> false;
+        };
     }
 
     /** A block for {@code graph} whose parameters live in {@code manager}, ready to run. */
@@ -103,7 +164,7 @@ public final class GraphBlock extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray[] values = run(ps, inputs, training);
+        NDArray[] values = run(ps, inputs, training, null);
         NDList out = new NDList(outputSlots.length);
         for (int s : outputSlots) {
             out.add(values[s]);
@@ -124,7 +185,14 @@ public final class GraphBlock extends AbstractBlock {
         if (training && !isInitialized()) {
             throw new IllegalStateException("block is not initialised; build it with GraphBlock.create");
         }
-        NDArray[] values = run(ps, inputs, training);
+        boolean[] keep = null;
+        if (!nodes.isEmpty()) {
+            keep = new boolean[aliasRoot.length];
+            for (String name : nodes) {
+                keep[aliasRoot[slotOf.get(name)]] = true;
+            }
+        }
+        NDArray[] values = run(ps, inputs, training, keep);
         NDList out = new NDList();
         for (int s : outputSlots) {
             out.add(values[s]);
@@ -135,7 +203,15 @@ public final class GraphBlock extends AbstractBlock {
         return out;
     }
 
-    private NDArray[] run(ParameterStore ps, NDList inputs, boolean training) {
+    /**
+     * Runs the plan. Each intermediate array is closed as soon as its last reader has run (see
+     * {@link #releaseSchedule}), except graph inputs, outputs and the alias groups marked in
+     * {@code keep}; the returned slots of released values are null. Closing drops only this
+     * array's reference: a tensor autograd saved for backward stays alive in libtorch. Releasing
+     * early lets libtorch's allocator hand the same, cache-warm memory to the next op instead of
+     * holding every activation of the pass until the caller's manager closes.
+     */
+    private NDArray[] run(ParameterStore ps, NDList inputs, boolean training, boolean[] keep) {
         if (inputs.size() != graph.inputs().size()) {
             throw new IllegalArgumentException("graph takes " + graph.inputs().size() + " input(s), got " + inputs.size());
         }
@@ -164,8 +240,36 @@ public final class GraphBlock extends AbstractBlock {
                 weights[j] = declared[j] == null ? null : pt(ps.getValue(declared[j], device, training));
             }
             values[base + i] = Kernels.apply(steps[i], args, weights, training);
+            for (int[] group : releaseAfter[i]) {
+                if (keep == null || !keep[group[0]]) {
+                    release(values, group);
+                }
+            }
         }
         return values;
+    }
+
+    /** Closes the distinct arrays held by a group's slots (aliases share one) and clears the slots. */
+    private static void release(NDArray[] values, int[] group) {
+        if (group.length == 1) {
+            values[group[0]].close();
+            values[group[0]] = null;
+            return;
+        }
+        NDArray[] distinct = new NDArray[group.length];
+        int n = 0;
+        for (int s : group) {
+            NDArray v = values[s];
+            values[s] = null;
+            boolean seen = false;
+            for (int j = 0; j < n && !seen; j++) {
+                seen = distinct[j] == v;
+            }
+            if (!seen) {
+                distinct[n++] = v;
+                v.close();
+            }
+        }
     }
 
     private static PtNDArray pt(NDArray a) {

@@ -3,6 +3,7 @@ package dev.netpress.exec;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -30,7 +31,7 @@ final class Kernels {
                     a.getDouble("momentum", 0.1), a.getDouble("eps", 1e-5));
             case LINEAR -> JniUtils.linear(x[0], p[0], p[1]);
             case RELU -> JniUtils.relu(x[0]);
-            case RELU6 -> (PtNDArray) x[0].clip(0f, 6f);
+            case RELU6 -> relu6(x[0]);
             case MAXPOOL -> {
                 int[] k = a.getPair("kernel", ONE);
                 yield JniUtils.maxPool(x[0], shape(k), shape(a.getPair("stride", k)), shape(a.getPair("padding", ZERO)),
@@ -56,6 +57,21 @@ final class Kernels {
             case CONCAT -> x.length == 1 ? x[0] : (PtNDArray) NDArrays.concat(new NDList(x), a.getInt("axis", 0) + 1);
             case IDENTITY -> x[0];
         };
+    }
+
+    /**
+     * min(max(x, 0), 6). DJL's clip creates its two bounds as arrays in the input's manager and
+     * leaves them there until that manager closes (two per call, every pass); here they are made
+     * in a scratch manager and closed at once.
+     */
+    private static PtNDArray relu6(PtNDArray x) {
+        NDManager owner = x.getManager();
+        try (NDManager scratch = owner.newSubManager()) {
+            x.tempAttach(scratch);
+            PtNDArray y = x.clip(0f, 6f);
+            y.attach(owner);
+            return y;
+        }
     }
 
     private static Shape shape(int[] pair) {
