@@ -115,34 +115,22 @@ final class ApplyCommand implements Callable<Integer> {
             throw new ParameterException(cl, e.getMessage());
         }
         LoadedArtifact input = load(cl, in);
-        try (CliContext context = new CliContext(input, dataset, batch, spec.findOption(LIMIT).getValue(),
-                spec.findOption(VALID_LIMIT).getValue(), WriterOutputStream.printStream(out))) {
-            long t0 = System.nanoTime();
-            TechniqueResult r = run(technique, input.graph(), options, context);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Graph g = r.graph();
-            GraphSummary before = GraphSummary.of(input.graph());
-            GraphSummary after = GraphSummary.of(g);
-            Map<String, Double> metrics = new LinkedHashMap<>(r.metrics());
-            metrics.put(Metric.PARAMS.key(), (double) after.parameters());
-            metrics.put(Metric.NONZERO_PARAMS.key(), (double) after.nonZeroParameters());
-            metrics.put(Metric.SPARSITY.key(), after.sparsity());
-            metrics.put(Metric.MACS.key(), (double) after.macs());
-            ModelCard card = input.card().derive(technique.name(), input.sha256()).withMetrics(metrics)
-                    .withProvenance("technique", technique.name())
-                    .withProvenance("options", raw.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                            .collect(Collectors.joining(", ")));
-            ArtifactRef ref = Artifacts.save(new Artifact(g, card), outFile);
+        int imageSize = input.graph().inputs().get(0).shape().get(-1);
+        try (LocalData data = new LocalData(dataset, batch, spec.findOption(LIMIT).getValue(),
+                spec.findOption(VALID_LIMIT).getValue(), imageSize)) {
+            TechniqueRun run = TechniqueRun.apply(technique, options, raw,
+                    new LocalContext(input, data, WriterOutputStream.printStream(out)), outFile);
+            TechniqueResult r = run.result();
             out.println(technique.name() + ": " + r.summary());
             if (r.accepted() != null) {
                 out.println("verdict      " + (r.accepted() ? "accepted" : "rejected"));
             }
-            out.printf(Locale.ROOT, "%-12s %,d → %,d (%.2fx)%n", "parameters", before.parameters(), after.parameters(),
-                    (double) before.parameters() / after.parameters());
-            out.printf(Locale.ROOT, "%-12s %,d → %,d (%.2fx)%n", "MACs", before.macs(), after.macs(),
-                    (double) before.macs() / Math.max(1, after.macs()));
-            out.printf(Locale.ROOT, "%-12s %.1f s%n", "took", seconds);
-            Report.file(out, ref);
+            out.printf(Locale.ROOT, "%-12s %,d → %,d (%.2fx)%n", "parameters", run.before().parameters(),
+                    run.after().parameters(), (double) run.before().parameters() / run.after().parameters());
+            out.printf(Locale.ROOT, "%-12s %,d → %,d (%.2fx)%n", "MACs", run.before().macs(), run.after().macs(),
+                    (double) run.before().macs() / Math.max(1, run.after().macs()));
+            out.printf(Locale.ROOT, "%-12s %.1f s%n", "took", run.seconds());
+            Report.file(out, run.saved());
             out.flush();
             return 0;
         } catch (TrainingDivergedException e) {
@@ -156,11 +144,6 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <O> TechniqueResult run(Technique<O> t, Graph g, Object options, TechniqueContext c) throws IOException {
-        return t.apply(g, (O) options, c);
-    }
-
     static LoadedArtifact load(CommandLine cl, Path file) {
         try {
             return Artifacts.load(file);
@@ -169,74 +152,6 @@ final class ApplyCommand implements Callable<Integer> {
                     .replace('_', ' ') + "): " + e.getMessage());
         } catch (IOException e) {
             throw new ParameterException(cl, "cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    /** Data and artifacts for a technique run from the command line; loaders open on first use. */
-    private static final class CliContext implements TechniqueContext, AutoCloseable {
-        private final LoadedArtifact input;
-        private final DatasetSpec dataset;
-        private final int batch;
-        private final Integer limit;
-        private final Integer validLimit;
-        private final PrintStream log;
-        private final int imageSize;
-        private DataLoader train;
-        private DataLoader valid;
-
-        CliContext(LoadedArtifact input, DatasetSpec dataset, int batch, Integer limit, Integer validLimit, PrintStream log) {
-            this.input = input;
-            this.dataset = dataset;
-            this.batch = batch;
-            this.limit = limit;
-            this.validLimit = validLimit;
-            this.log = log;
-            this.imageSize = input.graph().inputs().get(0).shape().get(-1);
-        }
-
-        @Override
-        public DataLoader train() {
-            if (train == null) {
-                ImageDataset ds = dataset.load(Split.TRAIN);
-                train = DataLoader.builder(limit == null ? ds : ds.first(limit), batch)
-                        .transform(dataset.trainTransform(imageSize)).shuffle(true).seed(1).prefetch(true).build();
-            }
-            return train;
-        }
-
-        @Override
-        public DataLoader valid() {
-            if (valid == null) {
-                ImageDataset ds = dataset.load(Split.TEST);
-                valid = DataLoader.builder(validLimit == null ? ds : ds.first(validLimit), 256)
-                        .transform(dataset.testTransform(imageSize)).build();
-            }
-            return valid;
-        }
-
-        @Override
-        public LoadedArtifact input() {
-            return input;
-        }
-
-        @Override
-        public LoadedArtifact resolve(String reference) throws IOException {
-            return Artifacts.load(Path.of(reference));
-        }
-
-        @Override
-        public PrintStream log() {
-            return log;
-        }
-
-        @Override
-        public void close() {
-            if (train != null) {
-                train.close();
-            }
-            if (valid != null) {
-                valid.close();
-            }
         }
     }
 }

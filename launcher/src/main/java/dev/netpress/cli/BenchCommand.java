@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
             BenchArtifactCommand.class,
             BenchExecutorCommand.class,
             BenchPruneCommand.class,
+            BenchWalkthroughCommand.class,
         })
 final class BenchCommand implements Callable<Integer> {
     @Spec

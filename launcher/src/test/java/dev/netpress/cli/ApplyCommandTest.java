@@ -85,6 +85,21 @@ class ApplyCommandTest {
     }
 
     @Test
+    void factorizeFineTunesAfterSplittingWhenAskedTo() throws Exception {
+        Cli.Result r = Cli.run("apply", "factorize", base.toString(), out("factorized").toString(), "--percent-removed",
+                "0.75", "--epochs", "1", "--limit", "128", "--valid-limit", "64", "--batch-size", "32");
+        assertEquals(0, r.exit(), r.transcript());
+        assertTrue(r.out().contains("fine-tuned 1 epoch(s)"), r.out());
+        LoadedArtifact f = Artifacts.load(out("factorized"));
+        assertTrue(f.card().metrics().containsKey("accuracy"), f.card().metrics().toString());
+        assertTrue(f.graph().parameterCount() < Artifacts.load(base).graph().parameterCount());
+
+        Cli.Result negative = Cli.run("apply", "factorize", base.toString(), out("x").toString(), "--epochs", "-1");
+        assertEquals(2, negative.exit(), negative.transcript());
+        assertTrue(negative.err().contains("epochs must not be negative"), negative.err());
+    }
+
+    @Test
     void badOptionsAreOneLineErrorsBeforeAnyWork() {
         Cli.Result unknown = Cli.run("apply", "prune", base.toString(), out("x").toString(), "--ratoi", "0.3");
         assertEquals(2, unknown.exit());
