@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
         description = "Measures how fast parts of netpress run. Run by hand; the figures depend on the machine.",
         subcommands = {
             BenchArtifactCommand.class,
+            BenchDistillCommand.class,
             BenchExecutorCommand.class,
             BenchPruneCommand.class,
             BenchWalkthroughCommand.class,

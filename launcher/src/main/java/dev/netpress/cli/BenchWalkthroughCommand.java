@@ -17,14 +17,9 @@ import dev.netpress.measure.Metric;
 import dev.netpress.measure.Stats;
 import dev.netpress.technique.Technique;
 import dev.netpress.technique.Techniques;
-import dev.netpress.train.EpochResult;
 import dev.netpress.train.Evaluation;
 import dev.netpress.train.Evaluator;
-import dev.netpress.train.Learner;
 import dev.netpress.train.LossFunction;
-import dev.netpress.train.ProgressCallback;
-import dev.netpress.zoo.Zoo;
-import dev.netpress.zoo.ZooConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -56,8 +51,8 @@ import picocli.CommandLine.Spec;
             + " int8) on the bundled data and prints the recap table: parameters, MACs, bytes, batch-1 latency,"
             + " accuracy and wall time per step, with the ratios against the baseline."})
 final class BenchWalkthroughCommand implements Callable<Integer> {
-    private static final String MODEL = "vgg16_bn";
-    private static final double STUDENT_WIDTH = 0.25;
+    private static final String MODEL = StudentTraining.MODEL;
+    private static final double STUDENT_WIDTH = StudentTraining.STUDENT_WIDTH;
 
     @Spec
     CommandSpec spec;
@@ -167,8 +162,8 @@ final class BenchWalkthroughCommand implements Callable<Integer> {
             out.println("== baseline: " + MODEL + " at width " + STUDENT_WIDTH + ", " + epochs + " epoch(s)");
             out.flush();
             long t0 = System.nanoTime();
-            Graph student = model(STUDENT_WIDTH, classes);
-            Graph baseline = train(student, epochs, data, log);
+            Graph student = StudentTraining.model(STUDENT_WIDTH, classes, seed);
+            Graph baseline = StudentTraining.train(student, epochs, data, seed, log).graph();
             refs.add(Artifacts.save(new Artifact(baseline, ModelCard.of("baseline", lineage, "zoo:" + MODEL)),
                     work.resolve("0-baseline.safetensors")));
             labels.add("baseline");
@@ -177,7 +172,8 @@ final class BenchWalkthroughCommand implements Callable<Integer> {
             out.println("== teacher: " + MODEL + " at width " + teacherWidth + ", " + teacherEpochs + " epoch(s)");
             out.flush();
             t0 = System.nanoTime();
-            Graph teacher = train(model(teacherWidth, classes), teacherEpochs, data, log);
+            Graph teacher = StudentTraining.train(StudentTraining.model(teacherWidth, classes, seed), teacherEpochs, data,
+                    seed, log).graph();
             refs.add(Artifacts.save(new Artifact(teacher, ModelCard.of("teacher", lineage, "zoo:" + MODEL)),
                     work.resolve("teacher.safetensors")));
             labels.add("teacher");
@@ -213,20 +209,6 @@ final class BenchWalkthroughCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        }
-    }
-
-    private Graph model(double width, int classes) {
-        return Zoo.build(MODEL, ZooConfig.fashionMnist().toBuilder().optWidth(width).optNumClasses(classes)
-                .optSeed(seed).build());
-    }
-
-    private Graph train(Graph g, int n, LocalData data, PrintStream log) {
-        try (Learner l = Learner.builder(g, data.train()).optValid(data.valid()).optSeed(seed)
-                .addCallback(ProgressCallback.auto(log)).build()) {
-            List<EpochResult> h = l.fitOneCycle(n, 1e-3);
-            log.printf(Locale.ROOT, "accuracy %.2f%%%n", 100 * h.get(h.size() - 1).accuracy());
-            return l.graph();
         }
     }
 

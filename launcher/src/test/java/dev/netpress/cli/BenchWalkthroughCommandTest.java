@@ -72,4 +72,13 @@ class BenchWalkthroughCommandTest {
         assertEquals(2, bad.exit(), bad.transcript());
         assertTrue(bad.err().contains("sparsified:"), bad.err());
     }
+
+    @Test
+    void distillBenchComparesPlainAndDistilledStudentsPerSeed() {
+        Cli.Result r = Cli.run("bench", "distill", "--seeds", "1", "--epochs", "1", "--teacher-epochs", "1",
+                "--teacher-width", "0.375", "--limit", "256", "--valid-limit", "128");
+        assertEquals(0, r.exit(), r.transcript());
+        assertTrue(r.out().matches("(?s).*\\n1 +\\d+\\.\\d\\d% +\\d+\\.\\d\\d% +[+-]\\d+\\.\\d\\d\\n.*"), r.out());
+        assertTrue(r.out().contains("of 1 seed(s)"), r.out());
+    }
 }
