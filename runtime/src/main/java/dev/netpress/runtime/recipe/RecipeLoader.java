@@ -9,6 +9,8 @@ import dev.netpress.technique.OptionDef;
 import dev.netpress.technique.Technique;
 import dev.netpress.technique.Techniques;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,9 @@ import java.util.stream.Collectors;
  * names, duplicate step names, cycles, and a gate that is not the last step.
  */
 public final class RecipeLoader {
+    /** The recipes shipped with netpress, as class-path resources {@code recipes/<name>.yaml}. */
+    public static final List<String> BUILTIN = List.of("walkthrough", "quick");
+
     private static final List<String> TOP_KEYS = List.of("name", "source", "inputs", "steps", "sinks");
     private static final List<String> STEP_KEYS = List.of("stage", "name", "options");
     private static final List<String> SINK_KEYS = List.of("accepted", "rejected");
@@ -59,6 +64,22 @@ public final class RecipeLoader {
 
     public Recipe load(Path file) throws IOException {
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+    }
+
+    /** One of the {@link #BUILTIN} recipes. */
+    public Recipe builtin(String name) {
+        if (!BUILTIN.contains(name)) {
+            throw new RecipeException("no built-in recipe '" + name + "'; built-in recipes are " + String.join(", ", BUILTIN));
+        }
+        String resource = "recipes/" + name + ".yaml";
+        try (InputStream in = RecipeLoader.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + resource + " is missing from the class path");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name + ".yaml");
+        } catch (IOException e) {
+            throw new UncheckedIOException(resource, e);
+        }
     }
 
     /**
