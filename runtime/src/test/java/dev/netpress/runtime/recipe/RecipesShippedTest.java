@@ -32,29 +32,34 @@ class RecipesShippedTest {
     @Test
     void walkthrough() {
         Recipe r = loader.builtin("walkthrough");
-        assertEquals(List.of("distill", "sparsify", "prune", "factorize", "fold", "evaluate"),
+        assertEquals(List.of("distill", "sparsify", "prune", "distill", "factorize", "fold", "quantize", "evaluate"),
                 r.steps().stream().map(RecipeStep::stage).toList());
         assertEquals(Map.of("teacher", "${inputs.teacher}", "loss", "soft_target", "temperature", "5", "weight", "0.5",
                 "epochs", "3", "lr", "1e-3"), r.step(1).options());
         assertEquals(Set.of("teacher", "baseline"), r.inputsUsed());
-        assertEquals(true, r.step(6).gated());
+        assertEquals(Map.of("percent_removed", "0.75", "epochs", "1", "lr", "1e-4"), r.step(5).options());
+        assertEquals(true, r.step(8).gated());
         assertEquals(List.of(
                 "walkthrough.in",
                 "netpress.walkthrough.1.distill",
                 "netpress.walkthrough.2.sparsify",
                 "netpress.walkthrough.3.prune",
-                "netpress.walkthrough.4.factorize",
-                "netpress.walkthrough.5.fold",
+                "netpress.walkthrough.4.recover",
+                "netpress.walkthrough.5.factorize",
+                "netpress.walkthrough.6.fold",
+                "netpress.walkthrough.7.quantize",
                 "walkthrough.accepted",
                 "walkthrough.rejected",
                 "walkthrough.in.dlq",
                 "netpress.walkthrough.1.distill.dlq",
                 "netpress.walkthrough.2.sparsify.dlq",
                 "netpress.walkthrough.3.prune.dlq",
-                "netpress.walkthrough.4.factorize.dlq",
-                "netpress.walkthrough.5.fold.dlq"), List.copyOf(r.topics()));
-        assertEquals(6, r.stepNumber("gate"));
-        assertEquals("netpress.walkthrough.6.gate", r.groupId(6));
+                "netpress.walkthrough.4.recover.dlq",
+                "netpress.walkthrough.5.factorize.dlq",
+                "netpress.walkthrough.6.fold.dlq",
+                "netpress.walkthrough.7.quantize.dlq"), List.copyOf(r.topics()));
+        assertEquals(8, r.stepNumber("gate"));
+        assertEquals("netpress.walkthrough.8.gate", r.groupId(8));
     }
 
     @Test
