@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,6 +104,11 @@ public final class StageService implements AutoCloseable {
     public enum State { NEW, RUNNING, STOPPING, STOPPED, FAILED }
 
     private static final Duration POLL = Duration.ofMillis(500);
+    /**
+     * How long the poll thread waits on a running job between polls: short enough to answer a rebalance or a
+     * shutdown promptly, far below any sensible {@code max.poll.interval.ms}.
+     */
+    private static final Duration JOB_WAIT = Duration.ofMillis(200);
     /** Beyond the job's own shutdown timeout: time for the clients to leave the group and close. */
     private static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
     private static final List<String> PHASES = List.of("fetch", "load", "technique", "save", "put");
@@ -296,10 +302,15 @@ public final class StageService implements AutoCloseable {
                     }
                     break;
                 }
-                if (current == null && !stopping && !consumer.paused().isEmpty()) {
-                    consumer.resume(consumer.paused());
+                if (current == null) {
+                    if (!stopping && !consumer.paused().isEmpty()) {
+                        consumer.resume(consumer.paused());
+                    }
+                    pollOnce(POLL);
+                } else {
+                    awaitJob();
+                    pollOnce(Duration.ZERO); // keeps the member alive and runs rebalance callbacks
                 }
-                pollOnce();
                 if (current != null && current.future.isDone()) {
                     Job job = current;
                     current = null;
@@ -319,12 +330,24 @@ public final class StageService implements AutoCloseable {
         }
     }
 
-    private void pollOnce() {
+    /** Waits a little for the running job, so that its commit follows at once when it finishes. */
+    private void awaitJob() {
+        try {
+            current.future.get(JOB_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            // still running, or finished: the loop looks at the future itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the poll thread was interrupted", e);
+        }
+    }
+
+    private void pollOnce(Duration timeout) {
         Iterable<ConsumerRecord<byte[], byte[]>> records;
         try {
-            records = consumer.poll(POLL);
+            records = consumer.poll(timeout);
         } catch (WakeupException e) {
-            return; // close() or a finished job: the loop looks again
+            return; // close(): the loop looks again
         }
         for (ConsumerRecord<byte[], byte[]> r : records) {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -336,13 +359,7 @@ public final class StageService implements AutoCloseable {
             consumer.pause(consumer.assignment());
             metrics.started();
             Job job = new Job(r, tp, System.nanoTime(), Instant.now());
-            job.future = worker.submit(() -> {
-                try {
-                    return process(job);
-                } finally {
-                    consumer.wakeup(); // the poll thread commits at once instead of after its poll times out
-                }
-            });
+            job.future = worker.submit(() -> process(job));
             current = job;
         }
     }
@@ -387,8 +404,8 @@ public final class StageService implements AutoCloseable {
                 took.toMillis(), outcome.phases(), publish / 1_000_000);
         } else {
             lastError = outcome.failure();
-            log.warn("{} {} -> {} after {} ms: {}", config.stage(), job.where(), outcome.record().topic(),
-                took.toMillis(), outcome.failure());
+            log.warn("{} {} -> {} after {} ms (publish {} ms): {}", config.stage(), job.where(),
+                outcome.record().topic(), took.toMillis(), publish / 1_000_000, outcome.failure());
         }
     }
 
