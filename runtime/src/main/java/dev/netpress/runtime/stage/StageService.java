@@ -400,8 +400,9 @@ public final class StageService implements AutoCloseable {
         metrics.finished(outcome.outcome(), took);
         if (outcome.failure() == null) {
             metrics.model(outcome.metrics());
-            log.info("{} {} -> {} in {} ms ({}, publish {} ms)", config.stage(), job.where(), outcome.record().topic(),
-                took.toMillis(), outcome.phases(), publish / 1_000_000);
+            log.info("{} {} -> {} in {} ms ({}, publish {} ms; {} bytes out)", config.stage(), job.where(),
+                outcome.record().topic(), took.toMillis(), outcome.phases(), publish / 1_000_000,
+                outcome.metrics().get(Metric.BYTES.key()).longValue());
         } else {
             lastError = outcome.failure();
             log.warn("{} {} -> {} after {} ms (publish {} ms): {}", config.stage(), job.where(),
