@@ -117,6 +117,28 @@ class PoisonEventTest {
         }
     }
 
+    @Test
+    void trainingThatDivergesIsDeadLetteredAsSuchWithoutRetries() throws Exception {
+        kit.kafka.createTopics("diverge.in", "diverge.out", "diverge.in.dlq");
+        ArtifactRef teacherFile = kit.save(StageTestKit.tiny(10), "teacher");
+        StoredArtifact teacher = kit.store.put(teacherFile.path(), teacherFile.sha256());
+        StageConfig config = kit.stage("distill", 1, "diverge.in", "diverge.out")
+            .options(Map.of("teacher", "sha256:" + teacher.sha256(), "epochs", "1", "lr", "1e30"))
+            .data(dev.netpress.data.DatasetSpec.parse("fashion-mnist"), 32, 64, 64).build();
+        try (StageService distill = new StageService(config)) {
+            distill.start();
+            ModelEvent in = kit.submission(StageTestKit.tiny(10), "diverging");
+            kit.send("diverge.in", in);
+            List<ConsumerRecord<byte[], byte[]>> dlq = kit.read("diverge.in.dlq", 1, Duration.ofSeconds(45),
+                Duration.ZERO);
+            assertEquals(1, dlq.size());
+            ModelEvent failed = StageTestKit.decode(dlq.get(0));
+            assertEquals("TRAINING_DIVERGED", failed.error().kind(), failed.error().reason());
+            assertEquals(1, failed.error().attempts(), "the same seed would diverge again");
+            assertTrue(failed.error().reason().contains("lower the learning rate"), failed.error().reason());
+        }
+    }
+
     private static void assertError(ConsumerRecord<byte[], byte[]> record, ModelEvent input, String kind,
                                     String reasonPart) throws Exception {
         ModelEvent failed = StageTestKit.decode(record);
