@@ -1,6 +1,8 @@
 package dev.netpress.runtime.stage;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 
 import dev.netpress.artifact.ArtifactException;
@@ -87,9 +89,19 @@ final class JobFailure extends Exception {
 
     /** A failure loading a downloaded artifact. */
     static JobFailure fromArtifact(ArtifactException e) {
+        return fromArtifact(e, e.getMessage());
+    }
+
+    /** A failure loading the artifact at {@code uri}, downloaded to {@code file}: the reason names the URI. */
+    static JobFailure fromArtifact(ArtifactException e, String uri, Path file) {
+        String prefix = file + ": ";
+        String message = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+        return fromArtifact(e, uri + ": " + message);
+    }
+
+    private static JobFailure fromArtifact(ArtifactException e, String message) {
         Kind kind = e.kind() == ArtifactException.Kind.CHECKSUM_MISMATCH ? Kind.CHECKSUM_MISMATCH : Kind.CORRUPT_ARTIFACT;
-        return new JobFailure(kind, "artifact " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": "
-            + e.getMessage(), e);
+        return new JobFailure(kind, "artifact " + e.kind().name().toLowerCase(Locale.ROOT) + ": " + message, e);
     }
 
     /** A failure thrown by the technique, or while resolving what it referenced. */

@@ -471,7 +471,7 @@ public final class StageService implements AutoCloseable {
             try {
                 input = Artifacts.load(file, in.artifact().sha256());
             } catch (ArtifactException e) {
-                throw JobFailure.fromArtifact(e);
+                throw JobFailure.fromArtifact(e, in.artifact().uri(), file);
             } catch (IOException e) {
                 throw JobFailure.other("loading " + in.artifact().uri(), e);
             }

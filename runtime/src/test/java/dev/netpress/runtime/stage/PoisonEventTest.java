@@ -104,7 +104,8 @@ class PoisonEventTest {
             // events go on with their error set, and are still events
             assertError(dlq.get(2), missing, "ARTIFACT_NOT_FOUND", "no artifact at");
             assertError(dlq.get(3), wrongSha, "CHECKSUM_MISMATCH", "expected SHA-256 " + teacher.sha256());
-            assertError(dlq.get(4), corrupt, "CORRUPT_ARTIFACT", "damaged or truncated");
+            assertError(dlq.get(4), corrupt, "CORRUPT_ARTIFACT", "artifact corrupt: " + corrupt.artifact().uri()
+                + ": damaged or truncated");
             assertError(dlq.get(5), otherClasses, "REFUSED_BY_TECHNIQUE", "they must predict the same classes");
             assertEquals("CHECKSUM_MISMATCH", StageTestKit.header(dlq.get(3), StageService.ERROR_KIND_HEADER));
             assertEquals(CloudEventHeaders.FAILED_TYPE, StageTestKit.header(dlq.get(3), CloudEventHeaders.TYPE));
