@@ -15,7 +15,9 @@ public enum Metric {
     BYTES("bytes"),
     LATENCY_MS_B1("latency_ms_b1"),
     LATENCY_P95_MS_B1("latency_p95_ms_b1"),
-    THROUGHPUT_B64("throughput_b64");
+    THROUGHPUT_B64("throughput_b64"),
+    /** The lineage's first model's batch-1 latency, timed in the same run as {@link #LATENCY_MS_B1}. */
+    BASELINE_LATENCY_MS_B1("baseline_latency_ms_b1");
 
     private final String key;
 

@@ -15,8 +15,13 @@ import picocli.CommandLine.Spec;
  * files), 1 when a run fails on its own (e.g. training diverges).
  */
 @Command(name = "netpress", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Trains, inspects and compresses neural networks.",
+        description = "Compresses neural networks: a pipeline of stage services on Kafka, or one technique at a time.",
         subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            StageCommand.class,
+            SubmitCommand.class,
+            ReportCommand.class,
             TrainCommand.class,
             SummaryCommand.class,
             BenchCommand.class,

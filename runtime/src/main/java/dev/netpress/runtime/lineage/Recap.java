@@ -67,11 +67,24 @@ public record Recap(String lineageId, String recipe, Lineage.Status status, List
         Totals totals = first == null
             ? new Totals(null, null, null, null, null, wall)
             : new Totals(ratio(first, last, r -> asDouble(r.params())), ratio(first, last, r -> asDouble(r.macs())),
-                ratio(first, last, r -> asDouble(r.bytes())), ratio(first, last, Row::latencyMs),
+                ratio(first, last, r -> asDouble(r.bytes())), speedup(first, last, lineage),
                 first.accuracy() == null || last.accuracy() == null ? null
                     : 100 * (last.accuracy() - first.accuracy()),
                 wall);
         return new Recap(lineage.lineageId(), lineage.recipe(), lineage.status(), rows, totals);
+    }
+
+    /**
+     * Prefers the evaluate stage's own comparison: it times the baseline beside the model in one run,
+     * whereas latencies recorded by different stages at different times are not comparable.
+     */
+    private static Double speedup(Row first, Row last, Lineage lineage) {
+        Lineage.Step lastStep = lineage.steps().get(lineage.steps().size() - 1);
+        Double baseline = lastStep.metric(Metric.BASELINE_LATENCY_MS_B1.key()).orElse(null);
+        if (baseline != null && last.latencyMs() != null) {
+            return baseline / last.latencyMs();
+        }
+        return ratio(first, last, Row::latencyMs);
     }
 
     private static Long count(Lineage.Step step, Metric metric) {
