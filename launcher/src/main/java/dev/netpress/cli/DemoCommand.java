@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
                 baseline = save(StudentTraining.train(StudentTraining.model(StudentTraining.STUDENT_WIDTH, classes, seed),
                         epochs, data, seed, log), "baseline", lineage);
             }
-            if (teacher == null) {
+            if (teacher == null && r.inputs().containsKey("teacher")) {
                 out.printf(Locale.ROOT, "== training the teacher: vgg16_bn at width %s, %d epoch(s)%n", teacherWidth,
                         teacherEpochs);
                 out.flush();
