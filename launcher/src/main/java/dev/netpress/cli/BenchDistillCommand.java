@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -48,11 +49,8 @@ final class BenchDistillCommand implements Callable<Integer> {
     @Option(names = "--teacher-epochs", defaultValue = "4", description = "Teacher's epochs (default: ${DEFAULT-VALUE}).")
     int teacherEpochs;
 
-    @Option(names = "--limit", paramLabel = "N", description = "First N training examples only (quick runs).")
-    Integer limit;
-
-    @Option(names = "--valid-limit", paramLabel = "N", description = "First N test examples only (quick runs).")
-    Integer validLimit;
+    @Mixin
+    DataLimits limits;
 
     @Override
     public Integer call() throws IOException {
@@ -63,7 +61,7 @@ final class BenchDistillCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintStream log = WriterOutputStream.printStream(out);
         DatasetSpec dataset = DatasetSpec.parse(DatasetSpec.FASHION_MNIST);
-        try (LocalData data = new LocalData(dataset, 64, limit, validLimit, 32)) {
+        try (LocalData data = new LocalData(dataset, 64, limits.limit, limits.validLimit, 32)) {
             int classes = dataset.load(Split.TRAIN).numClasses();
             Graph teacher;
             double teacherAccuracy;

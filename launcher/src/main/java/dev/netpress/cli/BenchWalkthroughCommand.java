@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,11 +82,8 @@ final class BenchWalkthroughCommand implements Callable<Integer> {
             converter = DatasetSpecConverter.class, description = "Data (default: ${DEFAULT-VALUE}).")
     DatasetSpec dataset;
 
-    @Option(names = "--limit", paramLabel = "N", description = "First N training examples only (quick runs).")
-    Integer limit;
-
-    @Option(names = "--valid-limit", paramLabel = "N", description = "First N test examples only (quick runs).")
-    Integer validLimit;
+    @Mixin
+    DataLimits limits;
 
     @Option(names = "--rounds", defaultValue = "5", description = "Interleaved timing rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -157,7 +155,7 @@ final class BenchWalkthroughCommand implements Callable<Integer> {
         List<String> labels = new ArrayList<>();
         List<ArtifactRef> refs = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
-        try (LocalData data = new LocalData(dataset, 64, limit, validLimit, 32)) {
+        try (LocalData data = new LocalData(dataset, 64, limits.limit, limits.validLimit, 32)) {
             int classes = dataset.load(dev.netpress.data.Split.TRAIN).numClasses();
             out.println("== baseline: " + MODEL + " at width " + STUDENT_WIDTH + ", " + epochs + " epoch(s)");
             out.flush();
@@ -310,8 +308,6 @@ final class BenchWalkthroughCommand implements Callable<Integer> {
         require(teacherEpochs >= 1, "--teacher-epochs must be at least 1");
         require(teacherWidth > 0 && teacherWidth <= 4, "--teacher-width must be in (0, 4]");
         require(rounds >= 1 && runs >= 5, "--rounds must be at least 1 and --runs at least 5");
-        require(limit == null || limit >= 1, "--limit must be at least 1");
-        require(validLimit == null || validLimit >= 1, "--valid-limit must be at least 1");
     }
 
     private void require(boolean ok, String message) {

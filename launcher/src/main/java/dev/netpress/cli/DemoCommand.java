@@ -12,13 +12,13 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -65,18 +65,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the trained models (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--limit", paramLabel = "N", description = "First N training examples only, everywhere (quick runs).")
-    Integer limit;
+    @Mixin
+    DataLimits limits;
 
-    @Option(names = "--valid-limit", paramLabel = "N", description = "First N test examples only, everywhere (quick runs).")
-    Integer validLimit;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30M",
-            description = "Give up following the model after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the recap as JSON.")
-    Path json;
+    @Mixin
+    FollowOptions follow;
 
     @Override
     public Integer call() throws Exception {
@@ -91,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         DatasetSpec dataset = DatasetSpec.parse(DatasetSpec.FASHION_MNIST);
         long t0 = System.nanoTime();
         String lineage = UUID.randomUUID().toString();
-        try (LocalData data = new LocalData(dataset, 64, limit, validLimit, 32)) {
+        try (LocalData data = new LocalData(dataset, 64, limits.limit, limits.validLimit, 32)) {
             int classes = dataset.load(Split.TRAIN).numClasses();
             if (baseline == null) {
                 out.printf(Locale.ROOT, "== training the baseline: vgg16_bn at width %s, %d epoch(s)%n",
@@ -117,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         try (FileStore store = new FileStore(work.resolve("store"))) {
             int exit = PipelineRun.run(spec.commandLine(), r, inputs, baseline, new PipelineRun.Setup(null, null, store,
-                    dataset, limit, validLimit, 1, work, timeout, json));
+                    dataset, limits.limit, limits.validLimit, 1, work, follow.timeout, follow.json));
             out.printf(Locale.ROOT, "demo finished in %.1f min%n", (System.nanoTime() - t0) / 60e9);
             out.flush();
             return exit;

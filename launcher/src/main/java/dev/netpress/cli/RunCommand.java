@@ -4,7 +4,6 @@ import dev.netpress.data.DatasetSpec;
 import dev.netpress.runtime.recipe.Recipe;
 import dev.netpress.runtime.store.ArtifactStore;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,22 +49,15 @@ final class RunCommand implements Callable<Integer> {
             converter = DatasetSpecConverter.class, description = "Data the stages train and measure on (default: ${DEFAULT-VALUE}).")
     DatasetSpec dataset;
 
-    @Option(names = "--limit", paramLabel = "N", description = "First N training examples only (quick runs).")
-    Integer limit;
-
-    @Option(names = "--valid-limit", paramLabel = "N", description = "First N test examples only (quick runs).")
-    Integer validLimit;
+    @Mixin
+    DataLimits limits;
 
     @Option(names = "--work", paramLabel = "DIR", defaultValue = "work/run",
             description = "The stages' working files (default: ${DEFAULT-VALUE}).")
     Path work;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30M",
-            description = "Give up following the model after this long, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the recap as JSON.")
-    Path json;
+    @Mixin
+    FollowOptions follow;
 
     @Override
     public Integer call() throws Exception {
@@ -76,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
         ApplyCommand.load(spec.commandLine(), model);
         try (ArtifactStore s = StoreOption.open(spec.commandLine(), store)) {
             return PipelineRun.run(spec.commandLine(), r, inputs, model, new PipelineRun.Setup(kafka.bootstrapServers,
-                    kafka.properties(), s, dataset, limit, validLimit, replicas, work, timeout, json));
+                    kafka.properties(), s, dataset, limits.limit, limits.validLimit, replicas, work, follow.timeout, follow.json));
         }
     }
 }

@@ -117,6 +117,9 @@ class PipelineCommandsTest {
         assertTrue(wrongStage.err().contains("step 1 of recipe quick is prune, not fold"), wrongStage.err());
         Cli.Result noBroker = Cli.run("submit", model.toString(), "--recipe", "quick", "--store", "file:///tmp/x");
         assertEquals(2, noBroker.exit(), noBroker.transcript());
+        Cli.Result zeroLimit = Cli.run("run", "quick", "--model", model.toString(), "--limit", "0");
+        assertEquals(2, zeroLimit.exit(), zeroLimit.transcript());
+        assertTrue(zeroLimit.err().contains("--limit must be at least 1, got 0"), zeroLimit.err());
         Cli.Result badStore = Cli.run("run", "quick", "--model", model.toString(), "--store", "ftp://x/y");
         assertEquals(2, badStore.exit(), badStore.transcript());
         assertTrue(badStore.err().contains("--store ftp://x/y"), badStore.err());

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -83,18 +82,7 @@ public final class FileStore implements ArtifactStore {
 
     /** The file a URI names, if it lies strictly inside the root, also after following symbolic links. */
     private Path resolve(String uri) throws StoreException {
-        if (uri == null) {
-            throw Keys.refused(null, "no URI");
-        }
-        URI parsed;
-        try {
-            parsed = new URI(uri);
-        } catch (URISyntaxException e) {
-            throw Keys.refused(uri, "not a URI");
-        }
-        if (!"file".equals(parsed.getScheme())) {
-            throw Keys.refused(uri, "this store serves file: URIs under " + root());
-        }
+        URI parsed = Keys.parse(uri, "file", root());
         if (parsed.getRawAuthority() != null || parsed.getRawQuery() != null || parsed.getRawFragment() != null
                 || parsed.getPath() == null) {
             throw Keys.refused(uri, "a file: URI here is file:///absolute/path, with no host, query or fragment");

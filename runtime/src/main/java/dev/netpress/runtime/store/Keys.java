@@ -11,6 +11,23 @@ final class Keys {
     private Keys() {
     }
 
+    /** Parses a URI a store was asked for, refusing one of another scheme. */
+    static java.net.URI parse(String uri, String scheme, String root) throws StoreException {
+        if (uri == null) {
+            throw refused(null, "no URI");
+        }
+        java.net.URI parsed;
+        try {
+            parsed = new java.net.URI(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw refused(uri, "not a URI");
+        }
+        if (!scheme.equals(parsed.getScheme())) {
+            throw refused(uri, "this store serves " + scheme + ": URIs under " + root);
+        }
+        return parsed;
+    }
+
     static StoreException refused(String uri, String why) {
         return new StoreException(StoreException.Kind.REFUSED_URI, "refused artifact URI " + uri + ": " + why);
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -180,18 +179,7 @@ public final class S3Store implements ArtifactStore {
 
     /** The key a URI names, if it is in this store's bucket and strictly under its prefix. */
     private String resolve(String uri) throws StoreException {
-        if (uri == null) {
-            throw Keys.refused(null, "no URI");
-        }
-        URI parsed;
-        try {
-            parsed = new URI(uri);
-        } catch (URISyntaxException e) {
-            throw Keys.refused(uri, "not a URI");
-        }
-        if (!"s3".equals(parsed.getScheme())) {
-            throw Keys.refused(uri, "this store serves s3: URIs under " + root());
-        }
+        URI parsed = Keys.parse(uri, "s3", root());
         if (!bucket.equals(parsed.getRawAuthority())) {
             throw Keys.refused(uri, "not in bucket " + bucket);
         }
