@@ -18,6 +18,8 @@ import dev.netpress.runtime.recipe.Recipe;
 import dev.netpress.runtime.recipe.RecipeLoader;
 import dev.netpress.runtime.recipe.RecipeStep;
 import dev.netpress.runtime.store.FileStore;
+import dev.netpress.runtime.store.S3ProxyServer;
+import dev.netpress.runtime.store.S3Store;
 import dev.netpress.runtime.store.StoredArtifact;
 import dev.netpress.zoo.Zoo;
 import dev.netpress.zoo.ZooConfig;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped walkthrough recipe end to end on tiny models, every stage a service on a real
  * broker and store: one event in, one event out at the accepted sink with the whole lineage, every
- * artifact on the way readable with its SHA-256.
+ * artifact on the way readable with its SHA-256; and the quick recipe on S3 (S3Proxy in this JVM).
  */
 class PipelineTest {
     private static final ZooConfig TINY = ZooConfig.fashionMnist().toBuilder().optWidth(0.125).optClassifierHidden(64)
@@ -80,6 +82,31 @@ class PipelineTest {
                 Recap recap = Recap.of(end);
                 assertTrue(recap.totals().compression() > 1, recap.text());
                 assertNotNull(recap.totals().speedup(), "evaluate's same-run speed-up reaches the recap");
+            }
+        }
+    }
+
+    @Test
+    void theQuickRecipeRunsOnAnS3Store() throws Exception {
+        Recipe quick = new RecipeLoader().builtin("quick");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); S3ProxyServer s3 = S3ProxyServer.start("netpress");
+                S3Store store = new S3Store("netpress", "runs/quick", s3.settings())) {
+            Path model = save(Zoo.build("vgg11_bn", TINY), "tiny");
+            StoredArtifact b = store.put(model, Artifacts.load(model).sha256());
+            Recipe bound = quick.bind(Map.of("baseline", "sha256:" + b.sha256()));
+            Pipeline.Settings settings = new Pipeline.Settings(kafka.bootstrapServers(), null, store,
+                    DatasetSpec.parse(DatasetSpec.FASHION_MNIST), 32, 64, 64, 1, dir.resolve("s3-work"));
+            try (Pipeline p = Pipeline.start(bound, settings, Duration.ofMinutes(1))) {
+                ModelEvent in = p.submit(model);
+                Lineage end = p.follow(in.lineageId(), Duration.ofMinutes(2), l -> { });
+                assertNotNull(end, "nothing came out of the pipeline");
+                assertEquals(Lineage.Status.ACCEPTED, end.status(), end.toString());
+                assertEquals(4, end.steps().size());
+                for (Lineage.Step s : end.steps()) {
+                    assertTrue(s.artifact().uri().startsWith("s3://netpress/runs/quick/"), s.artifact().uri());
+                    Path file = store.get(s.artifact().uri(), s.artifact().sha256(), dir.resolve("s3-check-" + s.step()));
+                    assertEquals(s.artifact().sha256(), Artifacts.load(file, s.artifact().sha256()).sha256());
+                }
             }
         }
     }
