@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             StageCommand.class,
             SubmitCommand.class,
             ReportCommand.class,
+            TopicsCommand.class,
             TrainCommand.class,
             SummaryCommand.class,
             BenchCommand.class,

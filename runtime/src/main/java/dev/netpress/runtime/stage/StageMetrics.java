@@ -23,7 +23,7 @@ import dev.netpress.measure.Metric;
 /**
  * A stage's meters, tagged {@code stage} and {@code recipe}. In Prometheus terms: {@code netpress_stage_jobs_total
  * {outcome=ok|retried|dlq}} (retried counts attempts that failed and were tried again),
- * {@code netpress_stage_job_duration_seconds{outcome}}, {@code netpress_stage_jobs_in_flight},
+ * {@code netpress_stage_job_duration_seconds{outcome}} (with histogram buckets), {@code netpress_stage_jobs_in_flight},
  * {@code netpress_stage_read_bytes_total} and {@code netpress_stage_written_bytes_total} (artifacts),
  * {@code netpress_stage_phase_seconds{phase}} (fetch, load, technique, save, put, publish),
  * {@code netpress_stage_rebalances_total{event=assigned|revoked|lost}}, and the last output model's
@@ -90,7 +90,10 @@ final class StageMetrics implements AutoCloseable {
     void finished(String outcome, Duration took) {
         inFlight.decrementAndGet();
         (OK.equals(outcome) ? ok : dlq).increment();
+        // histogram buckets, so Prometheus can take quantiles across replicas; jobs run from under a second to an hour
         Timer.builder("netpress.stage.job.duration").description("time from taking a record to committing its outcome")
+            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100))
+            .maximumExpectedValue(Duration.ofHours(1))
             .tags(tags).tag("outcome", outcome).register(registry).record(took);
     }
 

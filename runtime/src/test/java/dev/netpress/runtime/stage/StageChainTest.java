@@ -120,6 +120,8 @@ class StageChainTest {
             assertTrue(text.contains("netpress_stage_jobs_total{outcome=\"ok\",recipe=\"test\",stage=\"fold\"} 1.0"), text);
             assertTrue(text.contains("netpress_stage_jobs_total{outcome=\"dlq\",recipe=\"test\",stage=\"fold\"} 0.0"));
             assertTrue(text.contains("netpress_stage_job_duration_seconds_count{outcome=\"ok\",recipe=\"test\",stage=\"fold\"} 1"));
+            assertTrue(text.contains("netpress_stage_job_duration_seconds_bucket{outcome=\"ok\",recipe=\"test\",stage=\"fold\",le=\"+Inf\"} 1"),
+                "quantiles need the histogram buckets");
             assertTrue(text.contains("netpress_stage_jobs_in_flight{recipe=\"test\",stage=\"fold\"} 0.0"));
             assertTrue(text.contains("netpress_model_params{recipe=\"test\",stage=\"fold\"}"));
             assertTrue(text.contains("netpress_model_macs{recipe=\"test\",stage=\"fold\"}"));
