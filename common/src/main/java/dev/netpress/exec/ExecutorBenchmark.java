@@ -1,6 +1,7 @@
 package dev.netpress.exec;
 
 import ai.djl.engine.Engine;
+import dev.netpress.train.Gradients;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -312,7 +313,7 @@ public final class ExecutorBenchmark {
                 }
                 NDArray target = sub.create(y);
                 NDArray l;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                try (GradientCollector gc = Gradients.collect()) {
                     NDArray logits = block.forward(parameters, new NDList(in), true).head();
                     l = loss.compute(logits, target);
                     gc.backward(l);

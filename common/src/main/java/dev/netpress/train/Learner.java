@@ -124,7 +124,7 @@ public final class Learner implements AutoCloseable {
             state.inputs = bm.create(b.x(), new Shape(b.shape()));
             state.labels = Evaluator.labels(bm, b);
             callbacks.forEach(c -> c.beforeBatch(state));
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector gc = Gradients.collect()) {
                 NDList out = block.forwardWithActivations(parameters, new NDList(state.inputs), true, taps);
                 state.predictions = out.get(0);
                 Map<String, NDArray> acts = new LinkedHashMap<>();

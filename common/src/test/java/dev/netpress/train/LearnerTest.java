@@ -130,4 +130,26 @@ class LearnerTest {
             assertThrows(IllegalStateException.class, l::validate);
         }
     }
+
+    @Test
+    void twoTrainingsInOneJvmTakeTurnsInsteadOfFailing() throws Exception {
+        // DJL's engine allows one open gradient collector per process; without Gradients' lock one of these throws
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            Thread thread = new Thread(() -> {
+                try (DataLoader train = loader(128, 16, true); Learner l = Learner.builder(tiny(), train).build()) {
+                    assertEquals(1, l.fit(1, 1e-3).size());
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join(120_000);
+        }
+        assertEquals(List.of(), failures);
+    }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
             BenchArtifactCommand.class,
             BenchDistillCommand.class,
             BenchExecutorCommand.class,
+            BenchPipelineCommand.class,
             BenchPruneCommand.class,
             BenchWalkthroughCommand.class,
         })

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "topics", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Creates the topics a recipe needs (source, between steps, sinks, dead letters) that do not exist"
-            + " yet, with the broker's default partitions and replication, and lists them."})
+            + " yet, with --partitions each and the broker's default replication, and lists them."})
 final class TopicsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,13 +28,21 @@ final class TopicsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+            description = "Partitions per topic: the most replicas of one stage that can share its work"
+                + " (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
     @Override
     public Integer call() throws Exception {
         if (kafka.bootstrapServers == null) {
             throw new ParameterException(spec.commandLine(), "topics needs --bootstrap-servers");
         }
+        if (partitions < 1) {
+            throw new ParameterException(spec.commandLine(), "--partitions must be at least 1, got " + partitions);
+        }
         Recipe r = Recipes.load(spec.commandLine(), recipe);
-        Pipeline.createTopics(kafka.bootstrapServers, kafka.properties(), r.topics());
+        Pipeline.createTopics(kafka.bootstrapServers, kafka.properties(), r.topics(), partitions);
         PrintWriter out = spec.commandLine().getOut();
         r.topics().stream().sorted().forEach(out::println);
         out.flush();

@@ -91,7 +91,9 @@ public final class Pipeline implements AutoCloseable {
     public static Pipeline start(Recipe recipe, Settings settings, Duration timeout) throws IOException {
         Pipeline p = new Pipeline(recipe, settings);
         try {
-            createTopics(settings.bootstrapServers(), settings.clientProperties(), recipe.topics());
+            // a replica beyond the input's partition count would sit idle
+            createTopics(settings.bootstrapServers(), settings.clientProperties(), recipe.topics(),
+                    Math.max(1, settings.replicas()));
             for (int n = 1; n <= recipe.steps().size(); n++) {
                 for (int r = 0; r < settings.replicas(); r++) {
                     StageService s = new StageService(stageConfig(recipe, n, settings, String.valueOf(r)));
@@ -134,15 +136,20 @@ public final class Pipeline implements AutoCloseable {
         return b.build();
     }
 
-    /** Creates the topics that do not exist yet (one partition each, replication as the broker defaults). */
-    public static void createTopics(String bootstrap, Properties client, Set<String> names) throws IOException {
+    /**
+     * Creates the topics that do not exist yet, {@code partitions} each, replication as the broker defaults.
+     * Every topic gets the same count: events are keyed by lineage id, so one model's events then sit in the same
+     * partition number of every topic, which keeps them in one task of the lineage app.
+     */
+    public static void createTopics(String bootstrap, Properties client, Set<String> names, int partitions)
+            throws IOException {
         Properties p = new Properties();
         p.putAll(client);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = names.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, Optional.empty(), Optional.empty())).toList();
+                    .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())).toList();
             try {
                 admin.createTopics(missing).all().get();
             } catch (ExecutionException e) {

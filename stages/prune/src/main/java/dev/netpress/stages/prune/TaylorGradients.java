@@ -1,6 +1,6 @@
 package dev.netpress.stages.prune;
 
-import ai.djl.engine.Engine;
+import dev.netpress.train.Gradients;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -32,7 +32,7 @@ final class TaylorGradients {
             GraphBlock block = GraphBlock.create(graph, m);
             ParameterStore ps = new ParameterStore(m, false);
             // one backward over the summed losses: a fresh block holds exactly this gradient
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector gc = Gradients.collect()) {
                 NDArray total = null;
                 int used = 0;
                 for (Batch b : data.epoch(0)) {

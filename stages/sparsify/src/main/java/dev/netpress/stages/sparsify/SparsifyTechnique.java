@@ -116,7 +116,9 @@ public final class SparsifyTechnique implements Technique<SparsifyTechnique.Job>
             context.log().println("sensitivity scan:\n" + scan.format());
             options = options.toBuilder().optLayerSparsity(scan.allocation().layerSparsity()).build();
         }
-        SparsifyResult r = Sparsify.apply(input, context.train(), context.valid(), options);
+        // progress goes to the context's log: a stage's logger, not the standard output of whatever embeds it
+        SparsifyResult r = Sparsify.apply(input, context.train(), context.valid(), options, context.log()::println,
+                ticket -> { });
         return TechniqueResult.of(r.graph(), Map.of(Metric.ACCURACY.key(), r.accuracy()), String.format(Locale.ROOT,
                 "%s sparsity %.2f%% of %s weights reached over %d epoch(s); accuracy %.4f", options.granularity(),
                 r.sparsity().overall(), options.layerType(), options.epochs(), r.accuracy()));
