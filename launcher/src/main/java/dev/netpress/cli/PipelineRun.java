@@ -60,10 +60,14 @@ final class PipelineRun {
                 out.println("submitted " + artifact + " as lineage " + submitted.lineageId());
                 out.flush();
                 long t0 = System.nanoTime();
+                int[] printed = {0};
                 Lineage end = pipeline.follow(submitted.lineageId(), setup.timeout(), l -> {
-                    Lineage.Step s = l.steps().get(l.steps().size() - 1);
-                    out.printf(Locale.ROOT, "[%5.0f s] step %d %-10s %s%n", (System.nanoTime() - t0) / 1e9, s.step(),
-                            s.stage(), describe(s));
+                    // several steps may land between two looks (fold and quantize take milliseconds): print each
+                    for (Lineage.Step s : l.steps().subList(Math.min(printed[0], l.steps().size()), l.steps().size())) {
+                        out.printf(Locale.ROOT, "[%5.0f s] step %d %-10s %s%n", (System.nanoTime() - t0) / 1e9,
+                                s.step(), s.stage(), describe(s));
+                    }
+                    printed[0] = l.steps().size();
                     out.flush();
                 });
                 if (end == null) {
