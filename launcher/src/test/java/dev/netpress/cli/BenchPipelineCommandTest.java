@@ -27,7 +27,7 @@ class BenchPipelineCommandTest {
                 .find(), out);
         assertTrue(Pattern.compile("in-process apply \\(load → fold → save\\)\\s+" + MS + "\\s+" + MS).matcher(out)
                 .find(), out);
-        assertTrue(Pattern.compile("overhead = hop − in-process apply = -?\\d+\\.\\d ms").matcher(out).find(), out);
+        assertTrue(Pattern.compile("overhead = hop − the stage.s load, technique and save = -?\\d+\\.\\d ms").matcher(out).find(), out);
         assertTrue(Pattern.compile("1 replica .*: 4 models in\\s+\\d+\\.\\d s = \\d+\\.\\d\\d models/min").matcher(out)
                 .find(), out);
         assertTrue(Pattern.compile("2 replicas .*: \\d models in\\s+\\d+\\.\\d s = \\d+\\.\\d\\d models/min").matcher(out)

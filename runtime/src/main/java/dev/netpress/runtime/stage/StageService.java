@@ -459,7 +459,8 @@ public final class StageService implements AutoCloseable {
             long t = System.nanoTime();
             Path file;
             try {
-                file = config.store().get(in.artifact().uri(), in.artifact().sha256(), jobDir);
+                // Artifacts.load below checks the file's SHA-256 against the event's, so the store need not
+                file = config.store().fetch(in.artifact().uri(), in.artifact().sha256(), jobDir);
             } catch (StoreException e) {
                 throw JobFailure.fromStore(e);
             } catch (IOException e) {
@@ -505,7 +506,8 @@ public final class StageService implements AutoCloseable {
 
             StoredArtifact stored;
             try {
-                stored = config.store().put(saved.path(), saved.sha256());
+                // saved.sha256() was computed while writing the file, which nothing else touches
+                stored = config.store().putOwned(saved.path(), saved.sha256());
             } catch (IOException e) {
                 throw new JobFailure(JobFailure.Kind.STORE_UNAVAILABLE, "storing the output: " + e.getMessage(), e);
             }

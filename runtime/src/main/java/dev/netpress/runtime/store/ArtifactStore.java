@@ -46,6 +46,23 @@ public interface ArtifactStore extends AutoCloseable {
      */
     Path get(String uri, String expectedSha256, Path destDir) throws IOException;
 
+    /**
+     * As {@link #get}, for a caller that checks the digest itself as it reads the file ({@code Artifacts.load(file,
+     * sha256)} does): the store may hand the object over without reading it first. A missing object or a URI
+     * outside the store fails here as in {@code get}; bytes that disagree with the digest fail in the caller's check.
+     */
+    default Path fetch(String uri, String expectedSha256, Path destDir) throws IOException {
+        return get(uri, expectedSha256, destDir);
+    }
+
+    /**
+     * As {@link #put(Path, String)}, for a file the caller hashed while writing it ({@code Artifacts.save} does)
+     * and gives up: the store may move it into place instead of copying and hashing it again.
+     */
+    default StoredArtifact putOwned(Path file, String sha256) throws IOException {
+        return put(file, sha256);
+    }
+
     /** Whether an object exists at {@code uri}; a URI outside this store is refused, not answered with false. */
     boolean exists(String uri) throws IOException;
 

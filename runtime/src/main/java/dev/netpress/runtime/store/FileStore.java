@@ -75,6 +75,46 @@ public final class FileStore implements ArtifactStore {
         }
     }
 
+    /**
+     * A hard link to the object: no bytes copied or hashed, which matters at 100 MB (about 120 ms per pass here).
+     * Safe because objects never change once stored (a re-put renames identical bytes over them, a new file).
+     * Falls back to {@link #get} where links are impossible (another file system).
+     */
+    @Override
+    public Path fetch(String uri, String expectedSha256, Path destDir) throws IOException {
+        Sha256.requireHex(expectedSha256);
+        Path file = resolve(uri);
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException(StoreException.Kind.NOT_FOUND, "no artifact at " + uri);
+        }
+        Files.createDirectories(destDir);
+        Path target = destDir.resolve(expectedSha256 + ".safetensors");
+        Files.deleteIfExists(target);
+        try {
+            return Files.createLink(target, file);
+        } catch (UnsupportedOperationException | IOException e) {
+            return get(uri, expectedSha256, destDir);
+        }
+    }
+
+    /** Renames the file into place when it lies on the store's file system; copies and checks it otherwise. */
+    @Override
+    public StoredArtifact putOwned(Path file, String sha256) throws IOException {
+        Sha256.requireHex(sha256);
+        Path target = root.resolve(ArtifactStore.keyOf(sha256));
+        Files.createDirectories(target.getParent());
+        long bytes;
+        try {
+            bytes = Files.size(file);
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchFileException e) {
+            throw new StoreException(StoreException.Kind.NOT_FOUND, "no file to store at " + file, e);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            return put(file, sha256);
+        }
+        return new StoredArtifact(target.toUri().toString(), sha256, bytes);
+    }
+
     @Override
     public boolean exists(String uri) throws IOException {
         return Files.isRegularFile(resolve(uri));

@@ -102,7 +102,7 @@ class PoisonEventTest {
 
             // events go on with their error set, and are still events
             assertError(dlq.get(2), missing, "ARTIFACT_NOT_FOUND", "no artifact at");
-            assertError(dlq.get(3), wrongSha, "CHECKSUM_MISMATCH", "expected SHA-256 " + teacher.sha256());
+            assertError(dlq.get(3), wrongSha, "CHECKSUM_MISMATCH", "but " + teacher.sha256() + " was expected");
             assertError(dlq.get(4), corrupt, "CORRUPT_ARTIFACT", "artifact corrupt: " + corrupt.artifact().uri()
                 + ": damaged or truncated");
             assertError(dlq.get(5), otherClasses, "REFUSED_BY_TECHNIQUE", "they must predict the same classes");

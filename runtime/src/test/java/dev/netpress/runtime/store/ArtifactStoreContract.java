@@ -112,6 +112,20 @@ abstract class ArtifactStoreContract {
     }
 
     @Test
+    void fetchAndPutOwnedCarryTheSameBytes() throws IOException {
+        byte[] bytes = randomBytes(300_000, 13);
+        StoredArtifact stored = store().putOwned(write(bytes), sha(bytes));
+        assertEquals(new StoredArtifact(stored.uri(), sha(bytes), bytes.length), stored);
+        assertEquals(stored, put(bytes), "the same object as a plain put");
+        Path fetched = store().fetch(stored.uri(), stored.sha256(), tmp.resolve("f"));
+        assertArrayEquals(bytes, Files.readAllBytes(fetched));
+        String absent = sha(randomBytes(100, 14));
+        StoreException e = assertThrows(StoreException.class,
+            () -> store().fetch(stored.uri().replace(stored.sha256(), absent), absent, tmp.resolve("g")));
+        assertEquals(StoreException.Kind.NOT_FOUND, e.kind());
+    }
+
+    @Test
     void refusesUrisOutsideTheStore() throws IOException {
         StoredArtifact stored = put(randomBytes(100, 12));
         String good = stored.uri();
@@ -133,6 +147,9 @@ abstract class ArtifactStoreContract {
             StoreException get = assertThrows(StoreException.class,
                 () -> store().get(uri, stored.sha256(), tmp.resolve("d")), uri);
             assertEquals(StoreException.Kind.REFUSED_URI, get.kind(), uri + ": " + get.getMessage());
+            StoreException fetch = assertThrows(StoreException.class,
+                () -> store().fetch(uri, stored.sha256(), tmp.resolve("d")), uri);
+            assertEquals(StoreException.Kind.REFUSED_URI, fetch.kind(), uri + ": " + fetch.getMessage());
             StoreException exists = assertThrows(StoreException.class, () -> store().exists(uri), uri);
             assertEquals(StoreException.Kind.REFUSED_URI, exists.kind(), uri);
         }
