@@ -10,26 +10,12 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.netpress.runtime.event.ModelEvent;
 
 /** A job longer than max.poll.interval.ms, and jobs that fail before they pass (or do not). */
-class LongJobAndRetryTest {
-    private static StageTestKit kit;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kit = new StageTestKit();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.close();
-    }
-
+class LongJobAndRetryTest extends StageKitTest {
     @Test
     void aJobLongerThanTheMaxPollIntervalCompletesWithoutARebalance() throws Exception {
         kit.kafka.createTopics("long.in", "long.out");

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.netpress.artifact.ArtifactRef;
@@ -30,19 +28,7 @@ import dev.netpress.runtime.store.StoredArtifact;
  * Poison events on a distill stage (a technique that resolves a teacher from the store and trains): each lands
  * on {@code <input>.dlq} with its reason, and the good event after them is distilled and published.
  */
-class PoisonEventTest {
-    private static StageTestKit kit;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kit = new StageTestKit();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.close();
-    }
-
+class PoisonEventTest extends StageKitTest {
     @Test
     void poisonGoesToTheDeadLetterTopicWithItsReasonAndTheNextGoodEventIsProcessed() throws Exception {
         kit.kafka.createTopics("poison.in", "poison.out", "poison.in.dlq");

@@ -8,27 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.netpress.runtime.event.ModelEvent;
 
 /** Replicas of one stage in one consumer group: one dies mid-job, one is a zombie, one shuts down cleanly. */
-class ReplicaFailoverTest {
+class ReplicaFailoverTest extends StageKitTest {
     private static final Duration JOB = Duration.ofSeconds(4);
-    private static StageTestKit kit;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kit = new StageTestKit();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.close();
-    }
-
     private static StageConfig replica(String in, String out, String instance) {
         return kit.stage("sleep", 1, in, out).options(Map.of("millis", String.valueOf(JOB.toMillis())))
             .instanceId(instance).build();

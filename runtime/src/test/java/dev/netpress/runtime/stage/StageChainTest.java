@@ -17,8 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.netpress.artifact.LoadedArtifact;
@@ -28,19 +26,7 @@ import dev.netpress.runtime.event.ModelEvent;
 import dev.netpress.runtime.event.StepRecord;
 
 /** Three real stages in one JVM: prune → fold → quantize, on a real broker and a file store. */
-class StageChainTest {
-    private static StageTestKit kit;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kit = new StageTestKit();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.close();
-    }
-
+class StageChainTest extends StageKitTest {
     @Test
     void oneEventThroughThreeStagesComesOutOnceWithItsWholeHistory() throws Exception {
         kit.kafka.createTopics("chain.in", "chain.1", "chain.2", "chain.out");

@@ -8,27 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.netpress.data.DatasetSpec;
 import dev.netpress.runtime.event.ModelEvent;
 
 /** The evaluate stage's gate sends the event to the accepted or the rejected topic instead of its output. */
-class VerdictRoutingTest {
-    private static StageTestKit kit;
-
-    @BeforeAll
-    static void start() throws Exception {
-        kit = new StageTestKit();
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.close();
-    }
-
+class VerdictRoutingTest extends StageKitTest {
     @Test
     void theGateRoutesByVerdict() throws Exception {
         kit.kafka.createTopics("gate.in", "gate.out", "gate.accepted", "gate.rejected",
