@@ -3,7 +3,6 @@ package dev.netpress.exec;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -59,19 +58,9 @@ final class Kernels {
         };
     }
 
-    /**
-     * min(max(x, 0), 6). DJL's clip creates its two bounds as arrays in the input's manager and
-     * leaves them there until that manager closes (two per call, every pass); here they are made
-     * in a scratch manager and closed at once.
-     */
+    /** min(max(x, 0), 6), with bounds autograd can keep (see {@link Scalars}). */
     private static PtNDArray relu6(PtNDArray x) {
-        NDManager owner = x.getManager();
-        try (NDManager scratch = owner.newSubManager()) {
-            x.tempAttach(scratch);
-            PtNDArray y = x.clip(0f, 6f);
-            y.attach(owner);
-            return y;
-        }
+        return (PtNDArray) Scalars.clamp(x, 0, 6);
     }
 
     private static Shape shape(int[] pair) {

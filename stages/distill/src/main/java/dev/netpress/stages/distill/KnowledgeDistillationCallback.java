@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.netpress.exec.GraphBlock;
 import dev.netpress.exec.NoGrad;
+import dev.netpress.exec.Scalars;
 import dev.netpress.graph.Graph;
 import dev.netpress.tensor.Dims;
 import dev.netpress.train.Callback;
@@ -104,7 +105,7 @@ public final class KnowledgeDistillationCallback implements Callback, AutoClosea
                 out.subNDList(1)));
         lastDistillLoss = distill.getFloat();
         double w = ramp ? weight * s.pctTrain() : weight;
-        s.setLoss(s.loss().mul((float) (1 - w)).add(distill.mul((float) w)));
+        s.setLoss(Scalars.mul(s.loss(), 1 - w).add(Scalars.mul(distill, w)));
     }
 
     /** The distillation term of the last batch (before weighting). */

@@ -2,14 +2,15 @@ package dev.netpress.stages.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.netpress.exec.Scalars;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
 
 /**
  * The distillation losses, after fasterai's definitions (KL divergences are "batchmean": summed
- * over classes, averaged over the batch). Scalars go in as floats: a Java double would promote
- * the result to float64.
+ * over classes, averaged over the batch). Every constant that autograd may keep goes through
+ * {@link Scalars} (see there why DJL's {@code x.mul(2f)} is not safe to differentiate through).
  */
 public final class Losses {
     private Losses() {}
@@ -17,7 +18,8 @@ public final class Losses {
     /** Hinton et al.: KL(softmax(t/T) ‖ softmax(s/T)) · T². */
     public static DistillLoss softTarget(double temperature) {
         positive("temperature", temperature);
-        return b -> kl(b.student().div((float) temperature), b.teacher().div((float) temperature)).mul((float) (temperature * temperature));
+        return b -> Scalars.mul(kl(Scalars.div(b.student(), temperature), Scalars.div(b.teacher(), temperature)),
+                temperature * temperature);
     }
 
     /** Regression on the logits: mean squared error. */
@@ -37,8 +39,8 @@ public final class Losses {
     public static DistillLoss decoupled(double alpha, double beta, double temperature) {
         positive("temperature", temperature);
         return b -> {
-            NDArray s = b.student().div((float) temperature);
-            NDArray t = b.teacher().div((float) temperature);
+            NDArray s = Scalars.div(b.student(), temperature);
+            NDArray t = Scalars.div(b.teacher(), temperature);
             NDArray gt = b.labels().oneHot((int) s.getShape().get(1)).toType(DataType.FLOAT32, false);
             NDArray ps = s.softmax(1);
             NDArray pt = t.softmax(1);
@@ -46,9 +48,9 @@ public final class Losses {
             NDArray bt = binary(pt, gt);
             NDArray tckd = bt.mul(bt.log().sub(bs.log())).sum(new int[] {1}).mean();
             // masking the target logit out by a large negative offset leaves the other classes' distribution
-            NDArray mask = gt.mul(1000f);
+            NDArray mask = Scalars.mul(gt, 1000);
             NDArray nckd = kl(s.sub(mask), t.sub(mask));
-            return tckd.mul((float) alpha).add(nckd.mul((float) beta)).mul((float) (temperature * temperature));
+            return Scalars.mul(Scalars.mul(tckd, alpha).add(Scalars.mul(nckd, beta)), temperature * temperature);
         };
     }
 
@@ -73,9 +75,9 @@ public final class Losses {
         positive("margin", margin);
         return new FeatureLoss(true, (s, t) -> {
             NDArray teacherOn = t.gt(0).toType(DataType.FLOAT32, false);
-            NDArray teacherOff = teacherOn.neg().add(1);
-            NDArray pushUp = s.add((float) margin).square().mul(s.gt((float) -margin).toType(DataType.FLOAT32, false)).mul(teacherOff);
-            NDArray pushDown = s.sub((float) margin).square().mul(s.lte((float) margin).toType(DataType.FLOAT32, false)).mul(teacherOn);
+            NDArray teacherOff = Scalars.add(teacherOn.neg(), 1);
+            NDArray pushUp = Scalars.add(s, margin).square().mul(s.gt((float) -margin).toType(DataType.FLOAT32, false)).mul(teacherOff);
+            NDArray pushDown = Scalars.sub(s, margin).square().mul(s.lte((float) margin).toType(DataType.FLOAT32, false)).mul(teacherOn);
             return pushUp.add(pushDown).mean();
         });
     }
@@ -89,21 +91,21 @@ public final class Losses {
 
     private static NDArray binary(NDArray p, NDArray gt) {
         NDArray target = p.mul(gt).sum(new int[] {1}, true);
-        NDArray rest = p.mul(gt.neg().add(1)).sum(new int[] {1}, true);
-        return target.concat(rest, 1).clip(1e-12f, 1f);
+        NDArray rest = p.mul(Scalars.add(gt.neg(), 1)).sum(new int[] {1}, true);
+        return Scalars.clamp(target.concat(rest, 1), 1e-12, 1);
     }
 
     static NDArray attentionMap(NDArray x, double p) {
         long batch = x.getShape().get(0);
-        NDArray a = x.abs().pow((float) p).mean(new int[] {1}).reshape(batch, -1);
-        return a.div(a.norm(new int[] {1}, true).add(1e-12f));
+        NDArray a = Scalars.pow(x.abs(), p).mean(new int[] {1}).reshape(batch, -1);
+        return a.div(Scalars.add(a.norm(new int[] {1}, true), 1e-12));
     }
 
     static NDArray similarityMatrix(NDArray x) {
         long batch = x.getShape().get(0);
         NDArray f = x.reshape(batch, -1);
         NDArray g = f.matMul(f.transpose());
-        return g.div(g.norm(new int[] {1}, true).add(1e-12f));
+        return g.div(Scalars.add(g.norm(new int[] {1}, true), 1e-12));
     }
 
     private static void positive(String name, double v) {
