@@ -80,5 +80,7 @@ class BenchWalkthroughCommandTest {
         assertEquals(0, r.exit(), r.transcript());
         assertTrue(r.out().matches("(?s).*\\n1 +\\d+\\.\\d\\d% +\\d+\\.\\d\\d% +[+-]\\d+\\.\\d\\d\\n.*"), r.out());
         assertTrue(r.out().contains("of 1 seed(s)"), r.out());
+        assertTrue(r.out().matches("(?s).*teacher \\(vgg16_bn at width 0.375\\): \\d+\\.\\d\\d% on the same validation.*"),
+                r.out());
     }
 }
