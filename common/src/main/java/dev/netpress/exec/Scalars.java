@@ -2,6 +2,7 @@ package dev.netpress.exec;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic with a constant that is safe to differentiate through.
@@ -19,43 +20,39 @@ public final class Scalars {
 
     /** {@code x · c}. */
     public static NDArray mul(NDArray x, double c) {
-        try (NDArray k = constant(x, c)) {
-            return x.mul(k);
-        }
+        return withConstant(x, c, NDArray::mul);
     }
 
     /** {@code x / c}. */
     public static NDArray div(NDArray x, double c) {
-        try (NDArray k = constant(x, c)) {
-            return x.div(k);
-        }
+        return withConstant(x, c, NDArray::div);
     }
 
     /** {@code x + c}. */
     public static NDArray add(NDArray x, double c) {
-        try (NDArray k = constant(x, c)) {
-            return x.add(k);
-        }
+        return withConstant(x, c, NDArray::add);
     }
 
     /** {@code x − c}. */
     public static NDArray sub(NDArray x, double c) {
-        try (NDArray k = constant(x, c)) {
-            return x.sub(k);
-        }
+        return withConstant(x, c, NDArray::sub);
     }
 
     /** {@code x ^ c}. */
     public static NDArray pow(NDArray x, double c) {
-        try (NDArray k = constant(x, c)) {
-            return x.pow(k);
-        }
+        return withConstant(x, c, NDArray::pow);
     }
 
     /** {@code min(max(x, lo), hi)}. */
     public static NDArray clamp(NDArray x, double lo, double hi) {
         try (NDArray low = constant(x, lo); NDArray high = constant(x, hi); NDArray floor = x.maximum(low)) {
             return floor.minimum(high);
+        }
+    }
+
+    private static NDArray withConstant(NDArray x, double c, BinaryOperator<NDArray> op) {
+        try (NDArray k = constant(x, c)) {
+            return op.apply(x, k);
         }
     }
 
